@@ -1,0 +1,88 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MigrationMiddleware.Mapping;
+using MigrationMiddleware.Phases;
+using MigrationMiddleware.Reconciliation;
+using MigrationMiddleware.SecondaryWrites;
+using MigrationMiddleware.Stores;
+using MigrationMiddleware.Synchronization;
+
+namespace MigrationMiddleware;
+
+/// <summary>Everything one named migration needs at run time. One instance per migration per service provider.</summary>
+internal sealed class MigrationRuntime : IAsyncDisposable
+{
+    private readonly IServiceScopeFactory _scopes;
+    private readonly Lazy<MigratedEntitySet> _entities;
+
+    public MigrationRuntime(
+        MigrationDefinition definition,
+        DualWriteOptions options,
+        IServiceScopeFactory scopes,
+        IReconciliationSink sink,
+        ILoggerFactory loggerFactory,
+        MigrationPhaseState phase)
+    {
+        Definition = definition;
+        Options = options;
+        _scopes = scopes;
+        Sink = sink;
+        Phase = phase;
+        Logger = loggerFactory.CreateLogger("MigrationMiddleware." + definition.Name);
+        _entities = new Lazy<MigratedEntitySet>(BuildEntities, LazyThreadSafetyMode.ExecutionAndPublication);
+        Applier = new StateApplier(this);
+        Writer = new SecondaryWriter(this);
+        Queue = options.WriteMode == SecondaryWriteMode.Deferred ? new DeferredWriteQueue(this) : null;
+    }
+
+    public string Name => Definition.Name;
+
+    public MigrationDefinition Definition { get; }
+
+    public DualWriteOptions Options { get; }
+
+    public ILogger Logger { get; }
+
+    public IReconciliationSink Sink { get; }
+
+    public MigrationPhaseState Phase { get; }
+
+    public PhaseSnapshot CurrentPhase => Phase.Current;
+
+    public MigratedEntitySet Entities => _entities.Value;
+
+    public StateApplier Applier { get; }
+
+    public SecondaryWriter Writer { get; }
+
+    /// <summary>Gets the deferred write queue, or <see langword="null"/> in <see cref="SecondaryWriteMode.Inline"/> mode.</summary>
+    public DeferredWriteQueue? Queue { get; }
+
+    /// <summary>Creates one of the library's own contexts for a store. Its saves are never mirrored.</summary>
+    public StoreContext CreateContext(StoreRole store)
+    {
+        var scope = _scopes.CreateAsyncScope();
+        try
+        {
+            scope.ServiceProvider.GetRequiredService<MigrationScope>().MakeInternal(store);
+            var context = (DbContext)scope.ServiceProvider.GetRequiredService(Definition.ContextType(store));
+            context.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.TrackAll;
+            return new StoreContext(scope, context, store);
+        }
+        catch
+        {
+            ((IDisposable)scope).Dispose();
+            throw;
+        }
+    }
+
+    public ValueTask DisposeAsync() => Queue?.DisposeAsync() ?? ValueTask.CompletedTask;
+
+    private MigratedEntitySet BuildEntities()
+    {
+        using var oldStore = CreateContext(StoreRole.Old);
+        using var newStore = CreateContext(StoreRole.New);
+        return MigratedEntitySet.Build(Definition, oldStore.Context.Model, newStore.Context.Model);
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using MigrationMiddleware.IntegrationTests.Infrastructure;
+using MigrationMiddleware.IntegrationTests.Model;
+using MigrationMiddleware.Phases;
+using Xunit;
+
+namespace MigrationMiddleware.IntegrationTests.Phases;
+
+public abstract class PhaseRoutingTests(StoreKind oldKind) : ShopStoresTest(oldKind)
+{
+    [Theory]
+    [InlineData(MigrationPhase.OldOnly, "old", new[] { "old" })]
+    [InlineData(MigrationPhase.DualWrite, "old", new[] { "old", "new" })]
+    [InlineData(MigrationPhase.ShadowRead, "old", new[] { "old", "new" })]
+    [InlineData(MigrationPhase.Cutover, "new", new[] { "new", "old" })]
+    [InlineData(MigrationPhase.NewOnly, "new", new[] { "new" })]
+    public async Task Each_phase_reads_from_and_writes_to_the_stores_its_routing_names(MigrationPhase phase, string readStore, string[] writeOrder)
+    {
+        var host = await StartShopAsync(phase);
+        host.Commands.Clear();
+
+        await using (var scope = host.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ShopDb>();
+            db.Customers.Add(NewCustomer("Ada"));
+            await db.SaveChangesAsync();
+        }
+
+        // The first write of each store, in the order they happened.
+        var firstWrites = host.Commands.Writes.GroupBy(r => r.Store).Select(g => g.First()).OrderBy(r => r.Sequence).Select(r => r.Store).ToArray();
+        Assert.Equal(writeOrder, firstWrites);
+
+        host.Commands.Clear();
+        await using (var scope = host.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ShopDb>();
+            var customers = await db.Customers.ToListAsync();
+            Assert.Single(customers);
+        }
+
+        Assert.Equal([readStore], host.Commands.StoresRead);
+        Assert.Equal(writeOrder.Contains("old") ? 1 : 0, await CountAsync<Customer>(OpenOld()));
+        Assert.Equal(writeOrder.Contains("new") ? 1 : 0, await CountAsync<Customer>(OpenNew()));
+    }
+}
+
+public sealed class SqliteToPostgres_PhaseRoutingTests() : PhaseRoutingTests(StoreKind.Sqlite);
+
+public sealed class PostgresToPostgres_PhaseRoutingTests() : PhaseRoutingTests(StoreKind.Postgres);
