@@ -12,6 +12,7 @@ namespace MigrationMiddleware;
 internal sealed class MigrationRegistry : IMigrationMonitor, IAsyncDisposable
 {
     private readonly Dictionary<string, MigrationRuntime> _runtimes = new(StringComparer.Ordinal);
+    private int _disposed;
 
     public MigrationRegistry(IEnumerable<MigrationDefinition> definitions, IServiceProvider services)
     {
@@ -95,6 +96,12 @@ internal sealed class MigrationRegistry : IMigrationMonitor, IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Registered both as itself and as IMigrationMonitor, so the container disposes it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Monitor.Dispose();
         foreach (var runtime in _runtimes.Values)
         {

@@ -26,6 +26,7 @@ internal sealed class PhaseMonitor : IDisposable
     private readonly List<MigrationRuntime> _runtimes = [];
     private IDisposable? _reloadSubscription;
     private int _started;
+    private int _disposed;
 
     public PhaseMonitor(IVariantFeatureManager features, IConfiguration? configuration, ILoggerFactory loggerFactory)
     {
@@ -74,6 +75,11 @@ internal sealed class PhaseMonitor : IDisposable
 
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _reloadSubscription?.Dispose();
         _stopping.Dispose();

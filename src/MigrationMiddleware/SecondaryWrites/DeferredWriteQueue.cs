@@ -49,15 +49,16 @@ internal sealed class DeferredWriteQueue : IAsyncDisposable
 
             Interlocked.Decrement(ref _pending);
             (rejected ??= []).Add(key);
-            if (!_closed)
-            {
-                MigrationTelemetry.DeferredOverflows.Add(1, new KeyValuePair<string, object?>(MigrationTelemetry.MigrationTag, _runtime.Name));
-                Log.DeferredQueueOverflow(_runtime.Logger, _runtime.Name, _runtime.Options.DeferredQueueCapacity, key.EntityName, key.ValuesText);
-            }
         }
 
         if (rejected is not null)
         {
+            if (!_closed)
+            {
+                MigrationTelemetry.DeferredOverflows.Add(rejected.Count, new KeyValuePair<string, object?>(MigrationTelemetry.MigrationTag, _runtime.Name));
+                Log.DeferredQueueOverflow(_runtime.Logger, _runtime.Name, _runtime.Options.DeferredQueueCapacity, rejected.Count);
+            }
+
             _runtime.Writer.HandOff(PhaseRouting.Other(source), rejected, _closed ? RepairReason.Shutdown : RepairReason.DeferredQueueOverflow, null);
         }
     }
@@ -179,7 +180,7 @@ internal sealed class DeferredWriteQueue : IAsyncDisposable
                     // In arrival order per source; a key appearing twice is applied once, with its latest state.
                     foreach (var group in batch.GroupBy(i => i.Source))
                     {
-                        await _runtime.Writer.ApplyNowAsync(async: true, group.Key, group.Select(i => i.Key).Distinct().ToList()).ConfigureAwait(false);
+                        await _runtime.Writer.ApplyNowAsync(async: true, group.Key, group.Select(i => i.Key).Distinct().ToList(), _stopping.Token).ConfigureAwait(false);
                     }
                 }
                 finally

@@ -19,13 +19,17 @@ internal sealed class SecondaryWriter(MigrationRuntime runtime)
             return ValueTask.CompletedTask;
         }
 
-        return ApplyNowAsync(async, source, keys);
+        return ApplyNowAsync(async, source, keys, CancellationToken.None);
     }
 
-    /// <summary>Applies the keys within the configured timeout; failures are logged, counted and handed to reconciliation.</summary>
-    public async ValueTask ApplyNowAsync(bool async, StoreRole source, IReadOnlyCollection<EntityKey> keys)
+    /// <summary>
+    /// Applies the keys within the configured timeout, or until <paramref name="stopping"/> fires; failures are logged, counted
+    /// and handed to reconciliation.
+    /// </summary>
+    public async ValueTask ApplyNowAsync(bool async, StoreRole source, IReadOnlyCollection<EntityKey> keys, CancellationToken stopping)
     {
-        using var timeout = new CancellationTokenSource(runtime.Options.SecondaryWriteTimeout);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(runtime.Options.SecondaryWriteTimeout);
         ApplyResult result;
         try
         {
@@ -38,7 +42,8 @@ internal sealed class SecondaryWriter(MigrationRuntime runtime)
 
         if (!result.Succeeded)
         {
-            HandOff(PhaseRouting.Other(source), result.Failed, RepairReason.SecondaryWriteFailed, result.Error);
+            var reason = stopping.IsCancellationRequested ? RepairReason.Shutdown : RepairReason.SecondaryWriteFailed;
+            HandOff(PhaseRouting.Other(source), result.Failed, reason, result.Error);
         }
     }
 
@@ -46,7 +51,12 @@ internal sealed class SecondaryWriter(MigrationRuntime runtime)
     public void HandOff(StoreRole target, IEnumerable<EntityKey> keys, RepairReason reason, Exception? error)
     {
         var store = MigrationTelemetry.StoreName(target);
-        var detail = error is null ? "the source row kept changing while it was copied" : error.GetType().Name;
+        var detail = error?.GetType().Name ?? reason switch
+        {
+            RepairReason.DeferredQueueOverflow => "the deferred write queue was full",
+            RepairReason.Shutdown => "the process shut down first",
+            _ => "the source row kept changing while it was copied",
+        };
         var now = DateTimeOffset.UtcNow;
         var first = true;
         foreach (var key in keys)

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MigrationMiddleware.Interception;
@@ -67,6 +69,18 @@ internal sealed class ContextBindingSet<TContext>(Func<IServiceProvider, object>
 
         var builder = new DbContextOptionsBuilder<TContext>(options);
         builder.AddInterceptors(DualWriteInterceptor.Instance);
+        if (scope.IsInternal)
+        {
+            // The library's own writes retry and then report through their own events; EF's error events for an attempt that
+            // will be retried would only alarm.
+            builder.ConfigureWarnings(w => w.Log(
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug),
+                (CoreEventId.OptimisticConcurrencyException, LogLevel.Debug),
+                (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (RelationalEventId.ConnectionError, LogLevel.Debug)));
+        }
+
         ((IDbContextOptionsBuilderInfrastructure)builder).AddOrUpdateExtension(new MigrationContextExtension(bindings, store, scope.IsInternal));
         return builder.Options;
     }

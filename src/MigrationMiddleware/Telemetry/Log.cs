@@ -44,8 +44,8 @@ internal static partial class Log
     public static partial void SecondaryWriteRetrying(ILogger logger, string migration, int count, int attempt, string cause);
 
     [LoggerMessage(EventId = MigrationEventIds.DeferredQueueOverflow, EventName = nameof(MigrationEventIds.DeferredQueueOverflow), Level = LogLevel.Warning,
-        Message = "Migration '{Migration}': the deferred write queue is full ({Capacity}); {EntityType} {Key} was handed to reconciliation.")]
-    public static partial void DeferredQueueOverflow(ILogger logger, string migration, int capacity, string entityType, string key);
+        Message = "Migration '{Migration}': the deferred write queue is full ({Capacity}); {Count} change(s) were handed to reconciliation.")]
+    public static partial void DeferredQueueOverflow(ILogger logger, string migration, int capacity, int count);
 
     [LoggerMessage(EventId = MigrationEventIds.DeferredQueueFlushedAtShutdown, EventName = nameof(MigrationEventIds.DeferredQueueFlushedAtShutdown), Level = LogLevel.Warning,
         Message = "Migration '{Migration}': {Count} deferred write(s) were still queued at shutdown and were handed to reconciliation.")]

@@ -43,15 +43,19 @@ public abstract class ShopStoresTest(StoreKind oldKind, bool newThroughProxy = f
         MigrationPhase phase,
         Action<DualWriteOptions>? options = null,
         Action<IDualWriteBuilder>? builder = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        string migrationName = "shop")
     {
-        var host = await MigrationTestHost.StartAsync(phase, (s, commands) =>
-        {
-            s.AddDbContext<ShopDb>(o => Old.Configure(o).AddInterceptors(commands.For("old")));
-            var migration = s.AddDualWrite<ShopDb>("shop", (_, o) => New.Configure(o).AddInterceptors(commands.For("new")), options);
-            builder?.Invoke(migration);
-            services?.Invoke(s);
-        });
+        var host = await MigrationTestHost.StartAsync(
+            phase,
+            (s, commands) =>
+            {
+                s.AddDbContext<ShopDb>(o => Old.Configure(o).AddInterceptors(commands.For("old")));
+                var migration = s.AddDualWrite<ShopDb>(migrationName, (_, o) => New.Configure(o).AddInterceptors(commands.For("new")), options);
+                builder?.Invoke(migration);
+                services?.Invoke(s);
+            },
+            migrationName);
         Hosts.Add(host);
         return host;
     }
