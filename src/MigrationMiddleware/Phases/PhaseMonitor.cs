@@ -170,7 +170,9 @@ internal sealed class PhaseMonitor : IDisposable
 
         if (!TryParsePhase(value, out var requested))
         {
-            var shown = value is null ? "no variant" : $"'{value}'";
+            var shown = value is null
+                ? "no variant (it is disabled without default_when_disabled, missing, or allocates a variant it does not define)"
+                : $"the variant '{value}'";
             if (!string.Equals(state.LastInvalidValue, shown, StringComparison.Ordinal))
             {
                 state.LastInvalidValue = shown;

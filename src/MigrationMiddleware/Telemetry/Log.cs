@@ -12,7 +12,7 @@ internal static partial class Log
     public static partial void PhaseChanged(ILogger logger, string migration, MigrationPhase phase, MigrationPhase previousPhase);
 
     [LoggerMessage(EventId = MigrationEventIds.InvalidPhaseFlag, EventName = nameof(MigrationEventIds.InvalidPhaseFlag), Level = LogLevel.Error,
-        Message = "Migration '{Migration}': feature flag '{FeatureFlag}' holds {Value}, which is not a phase (expected one of OldOnly, DualWrite, ShadowRead, Cutover, NewOnly). Phase {Phase} stays in effect.")]
+        Message = "Migration '{Migration}': feature flag '{FeatureFlag}' gives {Value}, which is not a phase (expected one of OldOnly, DualWrite, ShadowRead, Cutover, NewOnly). Phase {Phase} stays in effect.")]
     public static partial void InvalidPhaseFlag(ILogger logger, string migration, string featureFlag, string value, MigrationPhase phase);
 
     [LoggerMessage(EventId = MigrationEventIds.PhaseFlagEvaluationFailed, EventName = nameof(MigrationEventIds.PhaseFlagEvaluationFailed), Level = LogLevel.Error,
