@@ -23,6 +23,13 @@ internal sealed class StateApplier(MigrationRuntime runtime)
 {
     private const int ClosureRounds = 3;
 
+    /// <summary>
+    /// How many times rows whose source changed during the copy are copied again at once. A concurrent change is not a failure:
+    /// it does not use up <see cref="DualWriteOptions.SecondaryWriteAttempts"/> and is not delayed; only a row that stays hot
+    /// through all of these goes to reconciliation.
+    /// </summary>
+    private const int SourceChangeRetries = 10;
+
     public async ValueTask<ApplyResult> ApplyAsync(bool async, StoreRole source, IReadOnlyCollection<EntityKey> keys, CancellationToken cancellationToken)
     {
         if (keys.Count == 0)
@@ -57,9 +64,10 @@ internal sealed class StateApplier(MigrationRuntime runtime)
         var pending = keys;
         var applied = 0;
         var expandClosure = false;
+        var changeRetries = 0;
         Exception? error = null;
         var started = Stopwatch.GetTimestamp();
-        for (var attempt = 1; attempt <= attempts && pending.Count > 0; attempt++)
+        for (var attempt = 1; attempt <= attempts && pending.Count > 0;)
         {
             try
             {
@@ -72,6 +80,10 @@ internal sealed class StateApplier(MigrationRuntime runtime)
                 {
                     MigrationTelemetry.SecondaryWriteRetries.Add(1, new KeyValuePair<string, object?>(MigrationTelemetry.MigrationTag, runtime.Name));
                     Log.SecondaryWriteRetrying(runtime.Logger, runtime.Name, pending.Count, attempt, "the source changed while it was copied");
+                    if (++changeRetries > SourceChangeRetries)
+                    {
+                        break;
+                    }
                 }
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested || ex is not OperationCanceledException)
@@ -84,6 +96,8 @@ internal sealed class StateApplier(MigrationRuntime runtime)
                 {
                     await BackoffAsync(async, attempt, cancellationToken).ConfigureAwait(false);
                 }
+
+                attempt++;
             }
         }
 
