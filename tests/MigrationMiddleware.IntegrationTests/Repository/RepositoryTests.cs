@@ -10,11 +10,7 @@ namespace MigrationMiddleware.IntegrationTests.Repository;
 public abstract class RepositoryTests(StoreKind oldKind) : ShopStoresTest(oldKind, newThroughProxy: true)
 {
     [Theory]
-    [InlineData(MigrationPhase.OldOnly, "old", new[] { "old" })]
-    [InlineData(MigrationPhase.DualWrite, "old", new[] { "old", "new" })]
-    [InlineData(MigrationPhase.ShadowRead, "old", new[] { "old", "new" })]
-    [InlineData(MigrationPhase.Cutover, "new", new[] { "new", "old" })]
-    [InlineData(MigrationPhase.NewOnly, "new", new[] { "new" })]
+    [MemberData(nameof(RoutingCases.All), MemberType = typeof(RoutingCases))]
     public async Task Each_phase_routes_repository_reads_and_writes(MigrationPhase phase, string readStore, string[] writeOrder)
     {
         var host = await StartShopAsync(phase, builder: b => b.AddRepositories());
@@ -25,7 +21,7 @@ public abstract class RepositoryTests(StoreKind oldKind) : ShopStoresTest(oldKin
             await scope.ServiceProvider.GetRequiredService<IRepository<Customer>>().AddAsync(customer);
         }
 
-        Assert.Equal(writeOrder, host.Commands.Writes.GroupBy(r => r.Store).Select(g => g.First()).OrderBy(r => r.Sequence).Select(r => r.Store));
+        Assert.Equal(writeOrder, RoutingCases.WriteOrder(host.Commands));
 
         host.Commands.Clear();
         await using (var scope = host.CreateScope())
