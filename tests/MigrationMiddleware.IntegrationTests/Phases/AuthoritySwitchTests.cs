@@ -21,9 +21,14 @@ public abstract class AuthoritySwitchTests(StoreKind oldKind) : ShopStoresTest(o
         var phase = await RequestPhaseAsync(host, MigrationPhase.Cutover);
 
         Assert.Equal(MigrationPhase.ShadowRead, phase);
-        var refusal = Assert.Single(host.Logs.WithEventId(MigrationEventIds.AuthoritySwitchRefused));
-        Assert.Contains("generated-key sequences could not be advanced", refusal.Message, StringComparison.Ordinal);
-        Assert.Contains("ShadowRead stays in effect", refusal.Message, StringComparison.Ordinal);
+        // Each distinct reason is logged once (a cut pooled connection and a refused connect read differently).
+        var refusals = host.Logs.WithEventId(MigrationEventIds.AuthoritySwitchRefused);
+        Assert.NotEmpty(refusals);
+        Assert.All(refusals, refusal =>
+        {
+            Assert.Contains("generated-key sequences could not be advanced", refusal.Message, StringComparison.Ordinal);
+            Assert.Contains("ShadowRead stays in effect", refusal.Message, StringComparison.Ordinal);
+        });
         Assert.NotNull(host.Monitor.GetLastRefusal("shop"));
 
         // Requests keep working in the previous phase meanwhile.
