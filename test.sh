@@ -16,7 +16,7 @@ step() { echo "test.sh: $*"; }
 as_postgres() { su postgres -s /bin/sh -c "$1"; }
 
 missing=()
-command -v pg_ctlcluster >/dev/null 2>&1 || missing+=(postgresql)
+ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
 command -v rabbitmq-server >/dev/null 2>&1 || missing+=(rabbitmq-server)
 if [ ${#missing[@]} -gt 0 ]; then
   step "installing ${missing[*]}"
