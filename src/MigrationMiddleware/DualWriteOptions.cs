@@ -65,6 +65,40 @@ public sealed class DualWriteOptions
     /// <value>The default value is 30 seconds.</value>
     public TimeSpan AuthoritySwitchDrainTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Gets or sets whether each change also writes a durable intent row in the same transaction as the primary write (the
+    /// transactional outbox), so a process that dies between the primary commit and the secondary write loses nothing.
+    /// Costs one extra statement in each primary transaction and a batched delete after the secondary write.
+    /// </summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool DurableIntents { get; set; } = true;
+
+    /// <summary>Gets or sets the name of the intent table, which exists in both stores.</summary>
+    /// <value>The default value is <c>mm_write_intents</c>.</value>
+    public string IntentTableName { get; set; } = "mm_write_intents";
+
+    /// <summary>Gets or sets whether the intent tables are created at start-up when missing. When <see langword="false"/>, they must exist.</summary>
+    /// <value>The default value is <see langword="true"/>.</value>
+    public bool CreateIntentTables { get; set; } = true;
+
+    /// <summary>Gets or sets how often intents left behind are looked for and relayed to reconciliation.</summary>
+    /// <value>The default value is 10 seconds.</value>
+    public TimeSpan IntentRelayInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Gets or sets how old an intent must be before the relay treats it as left behind. It must exceed the time a healthy
+    /// secondary write takes; each later relay of the same intent waits twice as long.
+    /// </summary>
+    /// <value>The default value is 30 seconds.</value>
+    public TimeSpan IntentRelayAfter { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Gets or sets the longest wait between two relays of the same intent. It also bounds how long an intent whose repair was
+    /// handed to a durable transport waits in the queue before it is relayed again.
+    /// </summary>
+    /// <value>The default value is 5 minutes.</value>
+    public TimeSpan IntentRelayMaxDelay { get; set; } = TimeSpan.FromMinutes(5);
+
     internal string ResolveFeatureFlagName(string migrationName) =>
         string.IsNullOrWhiteSpace(FeatureFlagName) ? "MigrationPhase." + migrationName : FeatureFlagName;
 }

@@ -29,6 +29,13 @@ internal sealed class DualWriteOptionsValidator : IValidateOptions<DualWriteOpti
         RequirePositive(failures, prefix, nameof(options.SecondaryWriteTimeout), options.SecondaryWriteTimeout);
         RequirePositive(failures, prefix, nameof(options.ShutdownDrainTimeout), options.ShutdownDrainTimeout);
         RequirePositive(failures, prefix, nameof(options.AuthoritySwitchDrainTimeout), options.AuthoritySwitchDrainTimeout);
+        RequirePositive(failures, prefix, nameof(options.IntentRelayInterval), options.IntentRelayInterval);
+        RequirePositive(failures, prefix, nameof(options.IntentRelayAfter), options.IntentRelayAfter);
+        RequirePositive(failures, prefix, nameof(options.IntentRelayMaxDelay), options.IntentRelayMaxDelay);
+        if (string.IsNullOrWhiteSpace(options.IntentTableName) || options.IntentTableName.Length > 50 || !options.IntentTableName.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+        {
+            failures.Add(prefix + $"IntentTableName must be 1 to 50 letters, digits or underscores (was '{options.IntentTableName}').");
+        }
 
         if (options.SecondaryWriteAttempts < 1)
         {

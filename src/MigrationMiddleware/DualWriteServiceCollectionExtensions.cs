@@ -151,6 +151,7 @@ public static class DualWriteServiceCollectionExtensions
         services.TryAddSingleton<MigrationRegistry>();
         services.TryAddSingleton<IMigrationMonitor>(sp => sp.GetRequiredService<MigrationRegistry>());
         services.TryAddScoped<MigrationScope>();
+        services.TryAddSingleton<RepairExecutor>();
         services.TryAddSingleton<InProcessReconciliationSink>();
         services.TryAddSingleton<IReconciliationSink>(sp => sp.GetRequiredService<InProcessReconciliationSink>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DualWriteOptions>, DualWriteOptionsValidator>());

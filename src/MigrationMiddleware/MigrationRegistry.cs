@@ -25,7 +25,12 @@ internal sealed class MigrationRegistry : IMigrationMonitor, IAsyncDisposable
         {
             var migrationOptions = options.Get(definition.Name);
             MigrationRuntime? runtime = null;
-            var state = new MigrationPhaseState(migrationOptions.DefaultPhase, () => Monitor.EnsureRead(runtime!));
+            var state = new MigrationPhaseState(migrationOptions.DefaultPhase, () =>
+            {
+                // No host started the migrations: read the flag now, and prepare the intent tables in the background.
+                Monitor.EnsureRead(runtime!);
+                _ = Task.Run(() => runtime!.Intents.StartAsync(CancellationToken.None));
+            });
             runtime = new MigrationRuntime(definition, migrationOptions, scopes, sink, loggers, state);
             _runtimes.Add(definition.Name, runtime);
             Monitor.Track(runtime);
@@ -80,6 +85,11 @@ internal sealed class MigrationRegistry : IMigrationMonitor, IAsyncDisposable
             throw new InvalidOperationException(string.Join(Environment.NewLine, problems));
         }
 
+        foreach (var runtime in _runtimes.Values)
+        {
+            await runtime.Intents.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await Monitor.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -91,6 +101,8 @@ internal sealed class MigrationRegistry : IMigrationMonitor, IAsyncDisposable
             {
                 await queue.ShutdownAsync(runtime.Options.ShutdownDrainTimeout).ConfigureAwait(false);
             }
+
+            await runtime.Intents.StopAsync().ConfigureAwait(false);
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using MigrationMiddleware.Intents;
 using MigrationMiddleware.Mapping;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Reconciliation;
@@ -34,6 +35,7 @@ internal sealed class MigrationRuntime : IAsyncDisposable
         Applier = new StateApplier(this);
         Writer = new SecondaryWriter(this);
         Queue = options.WriteMode == SecondaryWriteMode.Deferred ? new DeferredWriteQueue(this) : null;
+        Intents = new IntentLedger(this);
     }
 
     public string Name => Definition.Name;
@@ -59,6 +61,9 @@ internal sealed class MigrationRuntime : IAsyncDisposable
     /// <summary>Gets the deferred write queue, or <see langword="null"/> in <see cref="SecondaryWriteMode.Inline"/> mode.</summary>
     public DeferredWriteQueue? Queue { get; }
 
+    /// <summary>Gets the durable write intents (the transactional outbox) of the migration.</summary>
+    public IntentLedger Intents { get; }
+
     /// <summary>Creates one of the library's own contexts for a store. Its saves are never mirrored.</summary>
     public StoreContext CreateContext(StoreRole store)
     {
@@ -77,7 +82,15 @@ internal sealed class MigrationRuntime : IAsyncDisposable
         }
     }
 
-    public ValueTask DisposeAsync() => Queue?.DisposeAsync() ?? ValueTask.CompletedTask;
+    public async ValueTask DisposeAsync()
+    {
+        if (Queue is not null)
+        {
+            await Queue.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await Intents.DisposeAsync().ConfigureAwait(false);
+    }
 
     private MigratedEntitySet BuildEntities()
     {

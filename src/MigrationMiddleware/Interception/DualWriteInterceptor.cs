@@ -5,7 +5,9 @@ using System.Runtime.CompilerServices;
 using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using MigrationMiddleware.Intents;
 using MigrationMiddleware.Phases;
+using MigrationMiddleware.SecondaryWrites;
 using MigrationMiddleware.Stores;
 using MigrationMiddleware.Synchronization;
 using MigrationMiddleware.Telemetry;
@@ -71,6 +73,19 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
     {
         DiscardSaving(eventData.Context);
         return Task.CompletedTask;
+    }
+
+    public InterceptionResult TransactionCommitting(DbTransaction transaction, TransactionEventData eventData, InterceptionResult result)
+    {
+        RunSynchronously(BeforeCommitAsync(async: false, eventData.Context, transaction, CancellationToken.None));
+        return result;
+    }
+
+    public async ValueTask<InterceptionResult> TransactionCommittingAsync(
+        DbTransaction transaction, TransactionEventData eventData, InterceptionResult result, CancellationToken cancellationToken = default)
+    {
+        await BeforeCommitAsync(async: true, eventData.Context, transaction, cancellationToken).ConfigureAwait(false);
+        return result;
     }
 
     public void TransactionCommitted(DbTransaction transaction, TransactionEndEventData eventData) =>
@@ -139,6 +154,11 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
                 {
                     WarnIfNonAuthoritative(binding, context);
                     CaptureFor(binding, context, unit.Saving);
+                    if (binding.Runtime.Intents.WritesInTransaction && binding.Runtime.Intents.IsReady(binding.Store))
+                    {
+                        // The intents must commit with the change, so even a single-statement save gets a transaction.
+                        context.Database.AutoTransactionBehavior = AutoTransactionBehavior.Always;
+                    }
                 }
                 catch (Exception ex)
                 {
@@ -152,6 +172,7 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
     private static void CaptureFor(ContextBinding binding, DbContext context, List<CapturedChange> changes)
     {
         var entities = binding.Runtime.Entities;
+        var seen = new HashSet<EntityKey>();
         foreach (var entry in context.ChangeTracker.Entries())
         {
             if (entry.State is not (EntityState.Added or EntityState.Modified or EntityState.Deleted))
@@ -167,7 +188,43 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
 
             var generated = entry.State == EntityState.Added
                 && entry.Metadata.FindPrimaryKey()!.Properties.Any(p => entry.Property(p.Name).IsTemporary);
-            changes.Add(generated ? new CapturedChange(binding, entity, null, entry) : new CapturedChange(binding, entity, entity.CreateKey(key), null));
+            if (generated)
+            {
+                changes.Add(new CapturedChange(binding, entity, null, entry));
+            }
+            else if (seen.Add(entity.CreateKey(key)))
+            {
+                // An aggregate whose owned entities changed too is still one change.
+                changes.Add(new CapturedChange(binding, entity, entity.CreateKey(key), null));
+            }
+        }
+    }
+
+    private static async ValueTask BeforeCommitAsync(bool async, DbContext? context, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        if (context is null || !Units.TryGetValue(context, out var unit))
+        {
+            return;
+        }
+
+        List<CapturedChange> committing;
+        lock (unit.Sync)
+        {
+            if (unit.InSaveChanges)
+            {
+                // EF's own transaction: the commands ran, so store-generated keys are on the entries already.
+                ResolveGeneratedKeys(unit.Saving);
+                committing = [.. unit.Saving];
+            }
+            else
+            {
+                committing = [.. unit.AwaitingCommit];
+            }
+        }
+
+        if (committing.Count > 0)
+        {
+            await WriteIntentsAsync(async, context, transaction, committing, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -187,11 +244,7 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
                 return;
             }
 
-            foreach (var change in unit.Saving)
-            {
-                change.ResolveGeneratedKey();
-            }
-
+            ResolveGeneratedKeys(unit.Saving);
             if (context.Database.CurrentTransaction is not null)
             {
                 // An explicit transaction: the secondary waits for its commit, and never sees a rollback.
@@ -206,6 +259,7 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
 
         if (System.Transactions.Transaction.Current is { } ambient)
         {
+            await WriteAmbientIntentsAsync(async, context, ready).ConfigureAwait(false);
             ambient.TransactionCompleted += (_, e) =>
             {
                 if (e.Transaction?.TransactionInformation.Status == TransactionStatus.Committed)
@@ -217,6 +271,24 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
         }
 
         await DispatchAsync(async, ready).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads store-generated keys, then keeps one change per aggregate (an owner and its owned entries share a key).</summary>
+    private static void ResolveGeneratedKeys(List<CapturedChange> changes)
+    {
+        var seen = new HashSet<(ContextBinding, EntityKey)>();
+        var unique = new List<CapturedChange>(changes.Count);
+        foreach (var change in changes)
+        {
+            change.ResolveGeneratedKey();
+            if (seen.Add((change.Binding, change.Key)))
+            {
+                unique.Add(change);
+            }
+        }
+
+        changes.Clear();
+        changes.AddRange(unique);
     }
 
     private static async ValueTask AfterCommitAsync(bool async, DbContext? context)
@@ -241,12 +313,66 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
         await DispatchAsync(async, ready).ConfigureAwait(false);
     }
 
+    private static async ValueTask WriteAmbientIntentsAsync(bool async, DbContext context, List<CapturedChange> changes)
+    {
+        // The connection enlists in the ambient transaction when it opens, so the intents commit or roll back with the scope.
+        if (async)
+        {
+            await context.Database.OpenConnectionAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            context.Database.OpenConnection();
+        }
+
+        try
+        {
+            await WriteIntentsAsync(async, context, null, changes, CancellationToken.None).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (async)
+            {
+                await context.Database.CloseConnectionAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                context.Database.CloseConnection();
+            }
+        }
+    }
+
     private static async ValueTask DispatchAsync(bool async, List<CapturedChange> changes)
     {
         foreach (var group in changes.GroupBy(c => (c.Binding.Runtime, c.Binding.Store)))
         {
-            var keys = group.Select(c => c.Key).Distinct().ToList();
-            await group.Key.Runtime.Writer.WriteAsync(async, group.Key.Store, keys).ConfigureAwait(false);
+            await group.Key.Runtime.Writer.WriteAsync(async, group.Key.Store, [.. group.Select(c => new PendingWrite(c.Key, c.IntentId))]).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Writes a durable intent for each change that has none yet, on the primary's connection, inside the transaction that is
+    /// about to commit (or the ambient one). A failure here is a failure of the primary transaction, like any of its statements.
+    /// </summary>
+    private static async ValueTask WriteIntentsAsync(bool async, DbContext context, DbTransaction? transaction, List<CapturedChange> changes, CancellationToken cancellationToken)
+    {
+        foreach (var group in changes.Where(c => c.IntentId is null).GroupBy(c => (c.Binding.Runtime, c.Binding.Store)))
+        {
+            var (runtime, store) = group.Key;
+            if (!runtime.Intents.WritesInTransaction || !runtime.Intents.IsReady(store))
+            {
+                continue;
+            }
+
+            var now = IntentTable.Now();
+            var intents = new List<WriteIntent>();
+            foreach (var change in group)
+            {
+                change.IntentId = WriteIntent.NewId();
+                intents.Add(new WriteIntent(change.IntentId, runtime.Name, change.Key.EntityName, change.Entity.EncodeKey(change.Key), PhaseRouting.Other(store), now));
+            }
+
+            await runtime.Intents.WriteAsync(async, context, transaction, intents, cancellationToken).ConfigureAwait(false);
         }
     }
 

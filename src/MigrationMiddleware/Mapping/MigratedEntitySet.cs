@@ -73,8 +73,7 @@ internal sealed class MigratedEntitySet
         && entityType.FindPrimaryKey() is not null
         && entityType.GetTableName() is not null;
 
-    private static Type[] KeyTypes(IEntityType entityType) =>
-        entityType.FindPrimaryKey()!.Properties.Select(p => p.ClrType).ToArray();
+    private static IReadOnlyList<IProperty> KeyTypes(IEntityType entityType) => entityType.FindPrimaryKey()!.Properties;
 
     private static List<(MigratedEntity, IEntityType, IEntityType)> BuildShared(IModel oldModel, IModel newModel, List<string> problems)
     {

@@ -20,7 +20,21 @@ internal sealed class AuthoritySwitchGate
             problems.Add($"{queue.Count} deferred write(s) are still queued after waiting {runtime.Options.AuthoritySwitchDrainTimeout}.");
         }
 
-        var backlog = await runtime.Sink.GetBacklogAsync(runtime.Name, cancellationToken).ConfigureAwait(false);
+        long backlog;
+        try
+        {
+            // The sink's own count and the durable intents describe the same backlog when both exist; the larger one counts.
+            backlog = await runtime.Sink.GetBacklogAsync(runtime.Name, cancellationToken).ConfigureAwait(false) ?? 0;
+            if (runtime.Intents.IsReady(StoreRole.Old) || runtime.Intents.IsReady(StoreRole.New))
+            {
+                backlog = Math.Max(backlog, await runtime.Intents.CountPendingAsync(cancellationToken).ConfigureAwait(false));
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            return $"the repair backlog could not be counted ({ex.GetType().Name}: {ex.Message}).";
+        }
+
         if (backlog > runtime.Options.MaxPendingRepairsForAuthoritySwitch)
         {
             problems.Add(

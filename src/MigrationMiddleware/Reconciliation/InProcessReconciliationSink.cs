@@ -13,7 +13,7 @@ namespace MigrationMiddleware.Reconciliation;
 /// </summary>
 public sealed class InProcessReconciliationSink : IReconciliationSink
 {
-    private readonly ConcurrentDictionary<(string Migration, StoreRole Target, EntityKey Key), RepairRequest> _pending = new();
+    private readonly ConcurrentDictionary<(string Migration, StoreRole Target, EntityKey Key), Entry> _pending = new();
     private readonly IServiceProvider _services;
 
     /// <summary>Initializes a new instance of the <see cref="InProcessReconciliationSink"/> class.</summary>
@@ -24,14 +24,23 @@ public sealed class InProcessReconciliationSink : IReconciliationSink
     }
 
     /// <summary>Gets the requests not repaired yet, oldest failure first.</summary>
-    public IReadOnlyList<RepairRequest> Pending => [.. _pending.Values.OrderBy(r => r.FirstFailedAt)];
+    public IReadOnlyList<RepairRequest> Pending => [.. _pending.Values.Select(e => e.Request).OrderBy(r => r.FirstFailedAt)];
 
     /// <inheritdoc />
     public void Submit(RepairRequest request)
     {
         Check.NotNull(request);
         var id = (request.MigrationName, request.TargetStore, new EntityKey(request.EntityType, [.. request.KeyValues]));
-        _pending.AddOrUpdate(id, request, (_, existing) => existing.FirstFailedAt <= request.FirstFailedAt ? existing with { Reason = request.Reason, Detail = request.Detail } : request);
+        _pending.AddOrUpdate(
+            id,
+            _ => new Entry(request, request.IntentId is null ? [] : [request.IntentId]),
+            (_, existing) =>
+            {
+                // One entry per row: the earliest failure time, the latest reason, and every intent the repair completes.
+                var first = existing.Request.FirstFailedAt <= request.FirstFailedAt ? existing.Request.FirstFailedAt : request.FirstFailedAt;
+                var intents = request.IntentId is null || existing.IntentIds.Contains(request.IntentId) ? existing.IntentIds : [.. existing.IntentIds, request.IntentId];
+                return new Entry(request with { FirstFailedAt = first }, intents);
+            });
     }
 
     /// <inheritdoc />
@@ -60,15 +69,24 @@ public sealed class InProcessReconciliationSink : IReconciliationSink
             var keys = group.Select(k => k.Key).ToList();
             var result = await runtime.Applier.ApplyAsync(async: true, authoritative, keys, cancellationToken).ConfigureAwait(false);
             var failed = result.Failed.ToHashSet();
+            var completed = new List<string>();
             foreach (var key in keys.Where(k => !failed.Contains(k)))
             {
-                _pending.TryRemove((group.Key.Migration, group.Key.Target, key), out _);
+                if (_pending.TryRemove((group.Key.Migration, group.Key.Target, key), out var done))
+                {
+                    completed.AddRange(done.IntentIds);
+                }
+
                 repaired++;
             }
+
+            await runtime.Intents.CompleteNowAsync(authoritative, completed, cancellationToken).ConfigureAwait(false);
 
             Log.RepairApplied(runtime.Logger, runtime.Name, keys.Count - failed.Count, MigrationTelemetry.StoreName(group.Key.Target));
         }
 
         return repaired;
     }
+
+    private sealed record Entry(RepairRequest Request, IReadOnlyList<string> IntentIds);
 }

@@ -14,6 +14,10 @@ namespace MigrationMiddleware.Reconciliation;
 /// <param name="Reason">Why the repair is needed.</param>
 /// <param name="FirstFailedAt">When the change first failed to reach <paramref name="TargetStore"/>.</param>
 /// <param name="Detail">A short description of the failure, such as the exception type. Never holds row values.</param>
+/// <param name="IntentId">
+/// The durable write intent that records this change in the source store, if any. Whoever completes the repair deletes it;
+/// until then the intent relay submits the request again.
+/// </param>
 public sealed record RepairRequest(
     string MigrationName,
     string EntityType,
@@ -21,4 +25,5 @@ public sealed record RepairRequest(
     StoreRole TargetStore,
     RepairReason Reason,
     DateTimeOffset FirstFailedAt,
-    string? Detail = null);
+    string? Detail = null,
+    string? IntentId = null);

@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Reconciliation;
-using MigrationMiddleware.Synchronization;
 using MigrationMiddleware.Telemetry;
 
 namespace MigrationMiddleware.SecondaryWrites;
@@ -13,7 +12,7 @@ namespace MigrationMiddleware.SecondaryWrites;
 internal sealed class DeferredWriteQueue : IAsyncDisposable
 {
     private readonly MigrationRuntime _runtime;
-    private readonly Channel<(EntityKey Key, StoreRole Source)> _channel;
+    private readonly Channel<(PendingWrite Write, StoreRole Source)> _channel;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _lock = new();
     private TaskCompletionSource _progress = NewSignal();
@@ -24,7 +23,7 @@ internal sealed class DeferredWriteQueue : IAsyncDisposable
     public DeferredWriteQueue(MigrationRuntime runtime)
     {
         _runtime = runtime;
-        _channel = Channel.CreateBounded<(EntityKey, StoreRole)>(new BoundedChannelOptions(runtime.Options.DeferredQueueCapacity)
+        _channel = Channel.CreateBounded<(PendingWrite, StoreRole)>(new BoundedChannelOptions(runtime.Options.DeferredQueueCapacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,
@@ -34,21 +33,21 @@ internal sealed class DeferredWriteQueue : IAsyncDisposable
     /// <summary>Gets the changes queued or being applied.</summary>
     public int Count => Volatile.Read(ref _pending);
 
-    public void Enqueue(StoreRole source, IEnumerable<EntityKey> keys)
+    public void Enqueue(StoreRole source, IEnumerable<PendingWrite> writes)
     {
         EnsureReader();
-        List<EntityKey>? rejected = null;
-        foreach (var key in keys)
+        List<PendingWrite>? rejected = null;
+        foreach (var write in writes)
         {
             Interlocked.Increment(ref _pending);
-            if (_channel.Writer.TryWrite((key, source)))
+            if (_channel.Writer.TryWrite((write, source)))
             {
                 MigrationTelemetry.DeferredQueueLength.Add(1, new KeyValuePair<string, object?>(MigrationTelemetry.MigrationTag, _runtime.Name));
                 continue;
             }
 
             Interlocked.Decrement(ref _pending);
-            (rejected ??= []).Add(key);
+            (rejected ??= []).Add(write);
         }
 
         if (rejected is not null)
@@ -119,7 +118,7 @@ internal sealed class DeferredWriteQueue : IAsyncDisposable
             }
         }
 
-        var left = new List<(EntityKey Key, StoreRole Source)>();
+        var left = new List<(PendingWrite Write, StoreRole Source)>();
         while (_channel.Reader.TryRead(out var item))
         {
             left.Add(item);
@@ -132,7 +131,7 @@ internal sealed class DeferredWriteQueue : IAsyncDisposable
             Log.DeferredQueueFlushedAtShutdown(_runtime.Logger, _runtime.Name, left.Count);
             foreach (var group in left.GroupBy(i => i.Source))
             {
-                _runtime.Writer.HandOff(PhaseRouting.Other(group.Key), group.Select(i => i.Key).Distinct(), RepairReason.Shutdown, null);
+                _runtime.Writer.HandOff(PhaseRouting.Other(group.Key), group.Select(i => i.Write), RepairReason.Shutdown, null);
             }
         }
     }
@@ -164,7 +163,7 @@ internal sealed class DeferredWriteQueue : IAsyncDisposable
     private async Task ReadAsync()
     {
         var batchSize = _runtime.Options.DeferredBatchSize;
-        var batch = new List<(EntityKey Key, StoreRole Source)>(batchSize);
+        var batch = new List<(PendingWrite Write, StoreRole Source)>(batchSize);
         var reader = _channel.Reader;
         try
         {
@@ -180,7 +179,7 @@ internal sealed class DeferredWriteQueue : IAsyncDisposable
                     // In arrival order per source; a key appearing twice is applied once, with its latest state.
                     foreach (var group in batch.GroupBy(i => i.Source))
                     {
-                        await _runtime.Writer.ApplyNowAsync(async: true, group.Key, group.Select(i => i.Key).Distinct().ToList(), _stopping.Token).ConfigureAwait(false);
+                        await _runtime.Writer.ApplyNowAsync(async: true, group.Key, [.. group.Select(i => i.Write)], _stopping.Token).ConfigureAwait(false);
                     }
                 }
                 finally

@@ -11,23 +11,24 @@ namespace MigrationMiddleware.SecondaryWrites;
 /// </summary>
 internal sealed class SecondaryWriter(MigrationRuntime runtime)
 {
-    public ValueTask WriteAsync(bool async, StoreRole source, IReadOnlyCollection<EntityKey> keys)
+    public ValueTask WriteAsync(bool async, StoreRole source, IReadOnlyList<PendingWrite> writes)
     {
         if (runtime.Queue is { } queue)
         {
-            queue.Enqueue(source, keys);
+            queue.Enqueue(source, writes);
             return ValueTask.CompletedTask;
         }
 
-        return ApplyNowAsync(async, source, keys, CancellationToken.None);
+        return ApplyNowAsync(async, source, writes, CancellationToken.None);
     }
 
     /// <summary>
     /// Applies the keys within the configured timeout, or until <paramref name="stopping"/> fires; failures are logged, counted
     /// and handed to reconciliation.
     /// </summary>
-    public async ValueTask ApplyNowAsync(bool async, StoreRole source, IReadOnlyCollection<EntityKey> keys, CancellationToken stopping)
+    public async ValueTask ApplyNowAsync(bool async, StoreRole source, IReadOnlyList<PendingWrite> writes, CancellationToken stopping)
     {
+        var keys = writes.Select(w => w.Key).Distinct().ToList();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         timeout.CancelAfter(runtime.Options.SecondaryWriteTimeout);
         ApplyResult result;
@@ -37,18 +38,20 @@ internal sealed class SecondaryWriter(MigrationRuntime runtime)
         }
         catch (Exception ex)
         {
-            result = new ApplyResult(0, [.. keys], ex);
+            result = new ApplyResult(0, keys, ex);
         }
 
-        if (!result.Succeeded)
+        var failed = result.Failed.ToHashSet();
+        runtime.Intents.Complete(source, writes.Where(w => !failed.Contains(w.Key)).Select(w => w.IntentId));
+        if (failed.Count > 0)
         {
             var reason = stopping.IsCancellationRequested ? RepairReason.Shutdown : RepairReason.SecondaryWriteFailed;
-            HandOff(PhaseRouting.Other(source), result.Failed, reason, result.Error);
+            HandOff(PhaseRouting.Other(source), writes.Where(w => failed.Contains(w.Key)), reason, result.Error);
         }
     }
 
     /// <summary>Logs, counts and submits repair requests for keys that did not reach <paramref name="target"/>.</summary>
-    public void HandOff(StoreRole target, IEnumerable<EntityKey> keys, RepairReason reason, Exception? error)
+    public void HandOff(StoreRole target, IEnumerable<PendingWrite> writes, RepairReason reason, Exception? error)
     {
         var store = MigrationTelemetry.StoreName(target);
         var detail = error?.GetType().Name ?? reason switch
@@ -59,7 +62,7 @@ internal sealed class SecondaryWriter(MigrationRuntime runtime)
         };
         var now = DateTimeOffset.UtcNow;
         var first = true;
-        foreach (var key in keys)
+        foreach (var (key, intentId) in writes)
         {
             MigrationTelemetry.SecondaryWriteFailures.Add(
                 1,
@@ -71,7 +74,7 @@ internal sealed class SecondaryWriter(MigrationRuntime runtime)
             // The exception is logged once per batch; every key is logged, so an operator can find each row.
             Log.SecondaryWriteFailed(runtime.Logger, first ? error : null, runtime.Name, key.EntityName, key.ValuesText, store, detail);
             first = false;
-            Submit(new RepairRequest(runtime.Name, key.EntityName, key.Values, target, reason, now, detail), key);
+            Submit(new RepairRequest(runtime.Name, key.EntityName, key.Values, target, reason, now, detail, intentId), key);
         }
     }
 

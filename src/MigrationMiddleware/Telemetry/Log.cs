@@ -67,7 +67,43 @@ internal static partial class Log
         Message = "Migration '{Migration}': the reconciliation sink rejected the repair of {EntityType} {Key}.")]
     public static partial void RepairSubmissionFailed(ILogger logger, Exception exception, string migration, string entityType, string key);
 
+    [LoggerMessage(EventId = MigrationEventIds.InvalidRepairRequest, EventName = nameof(MigrationEventIds.InvalidRepairRequest), Level = LogLevel.Error,
+        Message = "A repair request cannot be processed: {Reason}")]
+    public static partial void InvalidRepairRequest(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = MigrationEventIds.RepairTargetIsAuthoritative, EventName = nameof(MigrationEventIds.RepairTargetIsAuthoritative), Level = LogLevel.Warning,
+        Message = "Migration '{Migration}': the repair of {EntityType} {Key} targets the {Store} store, which is authoritative in phase {Phase}; skipped. Verify the row.")]
+    public static partial void RepairTargetIsAuthoritative(ILogger logger, string migration, string entityType, string key, string store, MigrationPhase phase);
+
+    [LoggerMessage(EventId = MigrationEventIds.IntentTableUnavailable, EventName = nameof(MigrationEventIds.IntentTableUnavailable), Level = LogLevel.Error,
+        Message = "Migration '{Migration}': the intent table '{Table}' of the {Store} store could not be prepared; writes to that store carry no durable intent until it can.")]
+    public static partial void IntentTableUnavailable(ILogger logger, Exception exception, string migration, string table, string store);
+
+    [LoggerMessage(EventId = MigrationEventIds.IntentsRelayed, EventName = nameof(MigrationEventIds.IntentsRelayed), Level = LogLevel.Information,
+        Message = "Migration '{Migration}': relayed {Count} write intent(s) to reconciliation.")]
+    public static partial void IntentsRelayed(ILogger logger, string migration, int count);
+
+    [LoggerMessage(EventId = MigrationEventIds.IntentCompletionFailed, EventName = nameof(MigrationEventIds.IntentCompletionFailed), Level = LogLevel.Warning,
+        Message = "Migration '{Migration}': deleting {Count} completed intent(s) failed; they will be relayed and their repairs find nothing to change.")]
+    public static partial void IntentCompletionFailed(ILogger logger, Exception exception, string migration, int count);
+
+    [LoggerMessage(EventId = MigrationEventIds.IntentRelayFailed, EventName = nameof(MigrationEventIds.IntentRelayFailed), Level = LogLevel.Warning,
+        Message = "Migration '{Migration}': relaying write intents failed; trying again at the next interval.")]
+    public static partial void IntentRelayFailed(ILogger logger, Exception exception, string migration);
+
     [LoggerMessage(EventId = MigrationEventIds.RepairApplied, EventName = nameof(MigrationEventIds.RepairApplied), Level = LogLevel.Debug,
         Message = "Migration '{Migration}': repaired {Count} row(s) in the {Store} store.")]
     public static partial void RepairApplied(ILogger logger, string migration, int count, string store);
+
+    [LoggerMessage(EventId = MigrationEventIds.RepairPublishFailed, EventName = nameof(MigrationEventIds.RepairPublishFailed), Level = LogLevel.Warning,
+        Message = "Migration '{Migration}': publishing {Count} repair request(s) failed; their intents are relayed once the broker is back.")]
+    public static partial void RepairPublishFailed(ILogger logger, Exception exception, string migration, int count);
+
+    [LoggerMessage(EventId = MigrationEventIds.RepairSpoolFailed, EventName = nameof(MigrationEventIds.RepairSpoolFailed), Level = LogLevel.Error,
+        Message = "Migration '{Migration}': recording {Count} repair request(s) as durable intents failed; they are published from memory only.")]
+    public static partial void RepairSpoolFailed(ILogger logger, Exception exception, string migration, int count);
+
+    [LoggerMessage(EventId = MigrationEventIds.RepairPostponeFailed, EventName = nameof(MigrationEventIds.RepairPostponeFailed), Level = LogLevel.Debug,
+        Message = "Migration '{Migration}': postponing the relay of {Count} published intent(s) failed; they will be relayed once more.")]
+    public static partial void RepairPostponeFailed(ILogger logger, Exception exception, string migration, int count);
 }

@@ -59,4 +59,33 @@ public static class MigrationEventIds
 
     /// <summary>A repair was applied.</summary>
     public const int RepairApplied = 1202;
+
+    /// <summary>A repair request names a migration, entity type or key that does not exist; it goes to the error queue.</summary>
+    public const int InvalidRepairRequest = 1203;
+
+    /// <summary>A repair was skipped because its target store is authoritative now; verification owns the row.</summary>
+    public const int RepairTargetIsAuthoritative = 1204;
+
+    /// <summary>Publishing repair requests to the broker failed; their durable intents are relayed once it is back.</summary>
+    public const int RepairPublishFailed = 1210;
+
+    /// <summary>Recording repair requests as durable intents failed; they exist in memory only until published.</summary>
+    public const int RepairSpoolFailed = 1211;
+
+    /// <summary>Postponing the relay of published intents failed; they will be relayed once more.</summary>
+    public const int RepairPostponeFailed = 1212;
+
+    // 1300-1399: durable write intents
+
+    /// <summary>The intent table of a store could not be created or read; intents are not written there until it can.</summary>
+    public const int IntentTableUnavailable = 1300;
+
+    /// <summary>Intents still present after the relay delay were submitted to reconciliation.</summary>
+    public const int IntentsRelayed = 1301;
+
+    /// <summary>Deleting completed intents failed; they will be relayed and find nothing to repair.</summary>
+    public const int IntentCompletionFailed = 1302;
+
+    /// <summary>A relay pass failed; it is tried again at the next interval.</summary>
+    public const int IntentRelayFailed = 1303;
 }

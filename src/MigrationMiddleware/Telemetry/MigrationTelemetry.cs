@@ -53,6 +53,15 @@ internal static class MigrationTelemetry
     public static readonly Counter<long> AuthoritySwitchRefusals = Meter.CreateCounter<long>(
         "migration.authority_switch.refusals", "{refusal}", "Switches of the authoritative store refused because a precondition did not hold.");
 
+    public static readonly Counter<long> IntentsRelayed = Meter.CreateCounter<long>(
+        "migration.intents.relayed", "{intent}", "Write intents found still pending after the relay delay and submitted to reconciliation.");
+
+    public static readonly Counter<long> RepairsApplied = Meter.CreateCounter<long>(
+        "migration.repairs.applied", "{row}", "Repair requests applied by reconciliation.");
+
+    public static readonly Counter<long> RepairsFailed = Meter.CreateCounter<long>(
+        "migration.repairs.failed", "{row}", "Repair attempts that failed and will be retried or moved to the error queue.");
+
     public static readonly Counter<long> BulkWritesNotMirrored = Meter.CreateCounter<long>(
         "migration.bulk_writes.unmirrored", "{statement}", "Bulk statements that changed rows outside SaveChanges while both stores were written.");
 

@@ -104,6 +104,17 @@ public sealed class TestStore : IAsyncDisposable
 #pragma warning restore EF1002
     }
 
+    /// <summary>Counts the rows of a table on the store directly.</summary>
+    public async Task<long> CountRowsAsync(string table)
+    {
+        await using var context = Open<Microsoft.EntityFrameworkCore.DbContext>(o => new Microsoft.EntityFrameworkCore.DbContext(o));
+        var connection = context.Database.GetDbConnection();
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM \"{table}\"";
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Proxy is not null)
