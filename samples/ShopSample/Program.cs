@@ -1,7 +1,7 @@
 // The sample shop walks itself through every phase of a migration, writing through its ordinary EF Core code, and prints what
 // each store holds after each phase. By default both stores are SQLite files; point them elsewhere with configuration, e.g.
 //   dotnet run --project samples/ShopSample -- --Stores:New:Provider=Npgsql --Stores:New:ConnectionString="Host=...;Database=shop"
-using Microsoft.Data.Sqlite;
+using MassTransit;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
@@ -22,9 +22,34 @@ var operatorSettings = new MemoryConfigurationSource();
 builder.Services.AddDbContext<ShopContext>(o => UseStore(o, builder.Configuration.GetSection("Stores:Old")));
 builder.Services.AddScoped<OrderService>();
 
-// ---- The middleware: three lines. The phase comes from the feature flag "MigrationPhase.shop". ----
+// ---- The middleware: a few lines. The phase comes from the feature flag "MigrationPhase.shop". ----
 builder.Services.AddFeatureManagement();
-builder.Services.AddDualWrite<ShopContext>("shop", (_, o) => UseStore(o, builder.Configuration.GetSection("Stores:New")));
+builder.Services
+    .AddDualWrite<ShopContext>("shop", (_, o) => UseStore(o, builder.Configuration.GetSection("Stores:New")))
+    .AddMassTransitReconciliation();
+
+// Failed secondary writes are repaired through MassTransit: in memory by default, RabbitMQ when Reconciliation:Transport says so.
+builder.Services.AddMassTransit(bus =>
+{
+    bus.AddMigrationRepairConsumer();
+    if (builder.Configuration["Reconciliation:Transport"] == "RabbitMq")
+    {
+        var rabbit = builder.Configuration.GetSection("RabbitMq");
+        bus.UsingRabbitMq((context, transport) =>
+        {
+            transport.Host(rabbit["Host"], rabbit["VirtualHost"] ?? "/", h =>
+            {
+                h.Username(rabbit["Username"] ?? "guest");
+                h.Password(rabbit["Password"] ?? "guest");
+            });
+            transport.ConfigureEndpoints(context);
+        });
+    }
+    else
+    {
+        bus.UsingInMemory((context, transport) => transport.ConfigureEndpoints(context));
+    }
+});
 
 using var host = builder.Build();
 await CreateEmptyStoresAsync(builder.Configuration);
@@ -92,16 +117,7 @@ async Task SwitchAsync(MigrationPhase phase)
 }
 
 static DbContextOptionsBuilder UseStore(DbContextOptionsBuilder options, IConfigurationSection store) =>
-    store["Provider"] switch
-    {
-        // Relative SQLite files live beside the program, wherever it is started from.
-        "Sqlite" => options.UseSqlite(new SqliteConnectionStringBuilder(store["ConnectionString"])
-        {
-            DataSource = Path.GetFullPath(new SqliteConnectionStringBuilder(store["ConnectionString"]).DataSource, AppContext.BaseDirectory),
-        }.ToString()),
-        "Npgsql" => options.UseNpgsql(store["ConnectionString"]),
-        var other => throw new InvalidOperationException($"Unknown provider '{other}' in {store.Path}; use Sqlite or Npgsql."),
-    };
+    StoreConfiguration.Use(options, store, AppContext.BaseDirectory);
 
 static async Task CreateEmptyStoresAsync(IConfiguration configuration)
 {

@@ -6,23 +6,27 @@ namespace MigrationMiddleware.Tests;
 
 /// <summary>
 /// The public surface, listed by reflection and compared with the checked-in baseline: a change to the public API is a
-/// deliberate edit of PublicApi/MigrationMiddleware.txt, never an accident.
+/// deliberate edit of a PublicApi/*.txt baseline, never an accident.
 /// </summary>
 public sealed class PublicApiTests
 {
-    [Fact]
-    public void The_public_surface_matches_the_baseline()
+    [Theory]
+    [InlineData(typeof(DualWriteOptions))]
+    [InlineData(typeof(MassTransitReconciliationExtensions))]
+    public void The_public_surface_matches_the_baseline(Type typeInAssembly)
     {
-        var actual = Describe(typeof(DualWriteOptions).Assembly);
-        var baselinePath = Path.Combine(AppContext.BaseDirectory, "PublicApi", "MigrationMiddleware.txt");
+        var assembly = typeInAssembly.Assembly;
+        var name = assembly.GetName().Name!;
+        var actual = Describe(assembly);
+        var baselinePath = Path.Combine(AppContext.BaseDirectory, "PublicApi", name + ".txt");
         var expected = File.Exists(baselinePath) ? File.ReadAllText(baselinePath).ReplaceLineEndings("\n") : string.Empty;
         if (expected != actual)
         {
-            var actualPath = Path.Combine(AppContext.BaseDirectory, "PublicApi", "MigrationMiddleware.actual.txt");
+            var actualPath = Path.Combine(AppContext.BaseDirectory, "PublicApi", name + ".actual.txt");
             File.WriteAllText(actualPath, actual);
             var added = actual.Split('\n').Except(expected.Split('\n'));
             var removed = expected.Split('\n').Except(actual.Split('\n'));
-            Assert.Fail($"The public API changed. Review {actualPath} and copy it over tests/MigrationMiddleware.Tests/PublicApi/MigrationMiddleware.txt."
+            Assert.Fail($"The public API of {name} changed. Review {actualPath} and copy it over tests/MigrationMiddleware.Tests/PublicApi/{name}.txt."
                 + $"\nAdded:\n  {string.Join("\n  ", added)}\nRemoved:\n  {string.Join("\n  ", removed)}");
         }
     }

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using MigrationMiddleware.IntegrationTests.Model;
+using MigrationMiddleware.TestModel;
 using MigrationMiddleware.Phases;
 using Xunit;
 
@@ -79,13 +79,7 @@ public abstract class ShopStoresTest(StoreKind oldKind, bool newThroughProxy = f
         return old;
     }
 
-    protected static Customer NewCustomer(string name) => new()
-    {
-        Name = name,
-        Email = name.ToLowerInvariant() + "@example.test",
-        CreditLimit = 125.50m,
-        Address = new Address { Street = "1 Main St", City = "Springfield", PostCode = "12345" },
-    };
+    protected static Customer NewCustomer(string name) => ShopWorkload.NewCustomer(name);
 
     protected static async Task<int> CountAsync<T>(ShopDb db)
         where T : class => await db.Set<T>().CountAsync();

@@ -1,11 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.IntegrationTests.Model;
-using MigrationMiddleware.IntegrationTests.Model.Legacy;
-using MigrationMiddleware.IntegrationTests.Model.Modern;
-using Legacy = MigrationMiddleware.IntegrationTests.Model.Legacy;
-using Modern = MigrationMiddleware.IntegrationTests.Model.Modern;
+using MigrationMiddleware.TestModel;
+using MigrationMiddleware.TestModel.Legacy;
+using MigrationMiddleware.TestModel.Modern;
+using Legacy = MigrationMiddleware.TestModel.Legacy;
+using Modern = MigrationMiddleware.TestModel.Modern;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Repository;
 using Xunit;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.IntegrationTests.Model;
+using MigrationMiddleware.TestModel;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.SecondaryWrites;
 using MigrationMiddleware.Telemetry;
@@ -14,8 +14,12 @@ public abstract class AuthoritySwitchTests(StoreKind oldKind) : ShopStoresTest(o
     [Fact]
     public async Task A_new_store_whose_keys_cannot_be_prepared_is_not_made_authoritative()
     {
-        // Without durable intents the gate does not need the new store to count the backlog, so the key preparation is what fails.
-        var host = await StartShopAsync(MigrationPhase.ShadowRead, options: o => o.DurableIntents = false);
+        // Without intent tables the gate does not need the new store to count the backlog, so the key preparation is what fails.
+        var host = await StartShopAsync(MigrationPhase.ShadowRead, options: o =>
+        {
+            o.DurableIntents = false;
+            o.CreateIntentTables = false;
+        });
         await AddCustomerAsync(host, "Before");
         New.Proxy!.Refuse();
 

@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.IntegrationTests.Model;
+using MigrationMiddleware.TestModel;
 using MigrationMiddleware.Phases;
 using Xunit;
 

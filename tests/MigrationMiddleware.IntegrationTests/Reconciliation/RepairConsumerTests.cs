@@ -3,7 +3,7 @@ using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.IntegrationTests.Model;
+using MigrationMiddleware.TestModel;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Reconciliation;
 using Xunit;
@@ -131,16 +131,8 @@ public abstract class RepairConsumerTests(StoreKind oldKind) : ShopStoresTest(ol
         Assert.Single(await AssertStoresEqualAsync());
     }
 
-    private static RepairEntity Request(int customerId, string detail, StoreRole target = StoreRole.New) => new()
-    {
-        MigrationName = "shop",
-        EntityType = typeof(Customer).FullName!,
-        KeyValues = [customerId.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-        TargetStore = target,
-        Reason = RepairReason.SecondaryWriteFailed,
-        FirstFailedAt = DateTimeOffset.UtcNow,
-        Detail = detail,
-    };
+    private static RepairEntity Request(int customerId, string detail, StoreRole target = StoreRole.New) =>
+        Repairs.ForCustomer(customerId, typeof(Customer).FullName!, target, detail);
 
     private static Task ConsumedAsync(MigrationTestHost host, int count) =>
         host.Services.GetRequiredService<ConsumeCounter>().WaitForAsync(count, TimeSpan.FromSeconds(60));
@@ -149,12 +141,7 @@ public abstract class RepairConsumerTests(StoreKind oldKind) : ShopStoresTest(ol
     {
         var host = await StartShopAsync(
             phase,
-            options: o =>
-            {
-                o.IntentRelayAfter = TimeSpan.FromSeconds(1);
-                o.IntentRelayInterval = TimeSpan.FromMilliseconds(500);
-                o.IntentRelayMaxDelay = TimeSpan.FromSeconds(2);
-            },
+            options: Repairs.QuickRelay,
             builder: b => b.AddMassTransitReconciliation(o =>
             {
                 o.RetryLimit = 1;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.IntegrationTests.Model;
+using MigrationMiddleware.TestModel;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Repository;
 using Xunit;

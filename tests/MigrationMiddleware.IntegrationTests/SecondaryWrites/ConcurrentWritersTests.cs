@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.IntegrationTests.Model;
+using MigrationMiddleware.TestModel;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.SecondaryWrites;
 using Xunit;
@@ -26,17 +24,10 @@ public abstract class ConcurrentWritersTests(StoreKind oldKind, ITestOutputHelpe
     public async Task Eight_writers_on_overlapping_keys_leave_both_stores_equal(SecondaryWriteMode mode)
     {
         var host = await StartShopAsync(MigrationPhase.DualWrite, options: o => o.WriteMode = mode);
-        var customers = new ConcurrentDictionary<int, byte>();
-        var orders = new ConcurrentDictionary<int, byte>();
+        var workload = new ShopWorkload();
         for (var i = 0; i < 10; i++)
         {
-            await RunAsync(host, async db =>
-            {
-                var customer = NewCustomer("Seed" + i);
-                db.Customers.Add(customer);
-                await db.SaveChangesAsync();
-                customers[customer.Id] = 0;
-            });
+            await RunAsync(host, db => workload.SeedAsync(db, "Seed" + i));
         }
 
         var conflicts = 0;
@@ -48,9 +39,9 @@ public abstract class ConcurrentWritersTests(StoreKind oldKind, ITestOutputHelpe
             {
                 try
                 {
-                    await RunAsync(host, db => OperateAsync(db, random, customers, orders, $"w{writer}o{op}"));
+                    await RunAsync(host, db => workload.OperateAsync(db, random, $"w{writer}o{op}"));
                 }
-                catch (DbUpdateException)
+                catch (Exception ex) when (ShopWorkload.IsConflict(ex))
                 {
                     // The application's own write conflicts (a row another writer deleted or changed first) fail on the
                     // primary, as they would without the middleware. They are not secondary failures.
@@ -70,72 +61,6 @@ public abstract class ConcurrentWritersTests(StoreKind oldKind, ITestOutputHelpe
         Assert.Empty(host.Sink.Pending);
         var rows = await AssertStoresEqualAsync();
         Assert.True(rows.Count > 10, "The run should leave rows behind.");
-    }
-
-    private static async Task OperateAsync(ShopDb db, Random random, ConcurrentDictionary<int, byte> customers, ConcurrentDictionary<int, byte> orders, string tag)
-    {
-        var roll = random.Next(100);
-        var customerId = Pick(random, customers);
-        var orderId = Pick(random, orders);
-        switch (roll)
-        {
-            case < 20:
-                var customer = NewCustomer("C" + tag);
-                db.Customers.Add(customer);
-                await db.SaveChangesAsync();
-                customers[customer.Id] = 0;
-                break;
-            case < 45 when customerId is { } id && await db.Customers.FindAsync(id) is { } existing:
-                existing.Name = "U" + tag;
-                existing.CreditLimit = random.Next(1000);
-                existing.Address = random.Next(3) == 0 ? null : new Address { Street = tag, City = "City" + random.Next(5) };
-                db.Entry(existing).Property(ShopDb.LastChangedBy).CurrentValue = tag;
-                await db.SaveChangesAsync();
-                break;
-            case < 55 when customerId is { } id && await db.Customers.FindAsync(id) is { } doomed:
-                db.Customers.Remove(doomed);
-                await db.SaveChangesAsync();
-                customers.TryRemove(id, out _);
-                break;
-            case < 75 when customerId is { } id:
-                var order = new Order
-                {
-                    CustomerId = id,
-                    Total = random.Next(500),
-                    Lines = [new OrderLine { LineNo = 1, Sku = tag, Quantity = 1, UnitPrice = 2m }, new OrderLine { LineNo = 2, Sku = tag, Quantity = 2, UnitPrice = 3m }],
-                    Notes = [new OrderNote { Seq = 1, Text = tag }],
-                };
-                db.Orders.Add(order);
-                await db.SaveChangesAsync();
-                orders[order.Id] = 0;
-                break;
-            case < 92 when orderId is { } id && await db.Orders.Include(o => o.Lines).SingleOrDefaultAsync(o => o.Id == id) is { } changing:
-                changing.Status = (OrderStatus)random.Next(3);
-                changing.Version++;
-                changing.Notes.Add(new OrderNote { Seq = changing.Notes.Count + 1, Text = tag });
-                if (changing.Lines.Count > 0)
-                {
-                    changing.Lines[^1].Quantity++;
-                    if (random.Next(2) == 0)
-                    {
-                        changing.Lines.RemoveAt(0);
-                    }
-                }
-
-                await db.SaveChangesAsync();
-                break;
-            case >= 92 when orderId is { } id && await db.Orders.FindAsync(id) is { } cancelled:
-                db.Orders.Remove(cancelled);
-                await db.SaveChangesAsync();
-                orders.TryRemove(id, out _);
-                break;
-        }
-    }
-
-    private static int? Pick(Random random, ConcurrentDictionary<int, byte> ids)
-    {
-        var keys = ids.Keys.ToList();
-        return keys.Count == 0 ? null : keys[random.Next(keys.Count)];
     }
 
     private static async Task RunAsync(MigrationTestHost host, Func<ShopDb, Task> operation)

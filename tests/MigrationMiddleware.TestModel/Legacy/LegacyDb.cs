@@ -1,16 +1,16 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace MigrationMiddleware.IntegrationTests.Model.Modern;
+namespace MigrationMiddleware.TestModel.Legacy;
 
-/// <summary>The new model: the table is renamed to "clients" and Name became FullName.</summary>
-public sealed class ModernDb(DbContextOptions<ModernDb> options) : DbContext(options)
+/// <summary>The old model: customers in table "customers", with a Name column.</summary>
+public sealed class LegacyDb(DbContextOptions<LegacyDb> options) : DbContext(options)
 {
     public DbSet<Customer> Customers => Set<Customer>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.Entity<Customer>(c =>
         {
-            c.ToTable("clients");
+            c.ToTable("customers");
             c.OwnsOne(x => x.Address);
         });
 }
@@ -19,7 +19,7 @@ public sealed class Customer
 {
     public int Id { get; set; }
 
-    public string FullName { get; set; } = string.Empty;
+    public string Name { get; set; } = string.Empty;
 
     public string? Email { get; set; }
 

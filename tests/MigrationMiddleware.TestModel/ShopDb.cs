@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace MigrationMiddleware.IntegrationTests.Model;
+namespace MigrationMiddleware.TestModel;
 
 /// <summary>
 /// The test service's model: identity keys, a composite key, an owned reference, an owned collection, a shadow property,

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using MigrationMiddleware.IntegrationTests.Model.Legacy;
-using MigrationMiddleware.IntegrationTests.Model.Modern;
+using MigrationMiddleware.TestModel.Legacy;
+using MigrationMiddleware.TestModel.Modern;
 
-namespace MigrationMiddleware.IntegrationTests.Model;
+namespace MigrationMiddleware.TestModel;
 
 /// <summary>The per-entity mapping the tests register, in both directions.</summary>
 public static class CustomerMapping
