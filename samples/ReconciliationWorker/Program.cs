@@ -25,6 +25,8 @@ builder.Services
         configuration["Migration:Name"] ?? "shop",
         (_, o) => StoreConfiguration.Use(o, configuration.GetSection("Stores:New"), AppContext.BaseDirectory))
     .AddMassTransitReconciliation(o => configuration.GetSection("Reconciliation").Bind(o));
+// The host reports itself started only once the bus is connected and its queue bound.
+builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
 builder.Services.AddMassTransit(bus =>
 {
     bus.AddMigrationRepairConsumer();

@@ -29,6 +29,8 @@ builder.Services
     .AddMassTransitReconciliation();
 
 // Failed secondary writes are repaired through MassTransit: in memory by default, RabbitMQ when Reconciliation:Transport says so.
+// The host reports itself started only once the bus is connected and its queue bound.
+builder.Services.Configure<MassTransitHostOptions>(o => o.WaitUntilStarted = true);
 builder.Services.AddMassTransit(bus =>
 {
     bus.AddMigrationRepairConsumer();
