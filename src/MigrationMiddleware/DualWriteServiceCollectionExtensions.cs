@@ -8,6 +8,7 @@ using MigrationMiddleware.Internal;
 using MigrationMiddleware.Mapping;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Reconciliation;
+using MigrationMiddleware.ShadowReads;
 using MigrationMiddleware.Stores;
 
 namespace MigrationMiddleware;
@@ -138,6 +139,7 @@ public static class DualWriteServiceCollectionExtensions
         AddCoreServices(services);
         services.AddSingleton(definition);
         services.AddOptions<DualWriteOptions>(definition.Name).Configure(configureOptions ?? (_ => { })).ValidateOnStart();
+        services.AddOptions<ShadowReadOptions>(definition.Name).ValidateOnStart();
         return new DualWriteBuilder(services, definition);
     }
 
@@ -155,6 +157,7 @@ public static class DualWriteServiceCollectionExtensions
         services.TryAddSingleton<InProcessReconciliationSink>();
         services.TryAddSingleton<IReconciliationSink>(sp => sp.GetRequiredService<InProcessReconciliationSink>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<DualWriteOptions>, DualWriteOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShadowReadOptions>, ShadowReadOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MigrationHostedService>());
     }
 

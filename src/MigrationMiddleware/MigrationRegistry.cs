@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.FeatureManagement;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Reconciliation;
+using MigrationMiddleware.ShadowReads;
 
 namespace MigrationMiddleware;
 
@@ -17,6 +18,7 @@ internal sealed class MigrationRegistry : IMigrationMonitor, IAsyncDisposable
     public MigrationRegistry(IEnumerable<MigrationDefinition> definitions, IServiceProvider services)
     {
         var options = services.GetRequiredService<IOptionsMonitor<DualWriteOptions>>();
+        var shadowReadOptions = services.GetRequiredService<IOptionsMonitor<ShadowReadOptions>>();
         var loggers = services.GetRequiredService<ILoggerFactory>();
         var scopes = services.GetRequiredService<IServiceScopeFactory>();
         var sink = services.GetRequiredService<IReconciliationSink>();
@@ -31,7 +33,8 @@ internal sealed class MigrationRegistry : IMigrationMonitor, IAsyncDisposable
                 Monitor.EnsureRead(runtime!);
                 _ = Task.Run(() => runtime!.Intents.StartAsync(CancellationToken.None));
             });
-            runtime = new MigrationRuntime(definition, migrationOptions, scopes, sink, loggers, state);
+            runtime = new MigrationRuntime(definition, migrationOptions, shadowReadOptions.Get(definition.Name), scopes, sink, loggers, state);
+            runtime.ShadowReads.Completed += (_, e) => ShadowComparisonCompleted?.Invoke(this, e);
             _runtimes.Add(definition.Name, runtime);
             Monitor.Track(runtime);
         }
@@ -42,6 +45,8 @@ internal sealed class MigrationRegistry : IMigrationMonitor, IAsyncDisposable
         add => Monitor.PhaseChanged += value;
         remove => Monitor.PhaseChanged -= value;
     }
+
+    public event EventHandler<ShadowComparisonEventArgs>? ShadowComparisonCompleted;
 
     public PhaseMonitor Monitor { get; }
 

@@ -6,6 +6,7 @@ using MigrationMiddleware.Mapping;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Reconciliation;
 using MigrationMiddleware.SecondaryWrites;
+using MigrationMiddleware.ShadowReads;
 using MigrationMiddleware.Stores;
 using MigrationMiddleware.Synchronization;
 
@@ -20,6 +21,7 @@ internal sealed class MigrationRuntime : IAsyncDisposable
     public MigrationRuntime(
         MigrationDefinition definition,
         DualWriteOptions options,
+        ShadowReadOptions shadowReadOptions,
         IServiceScopeFactory scopes,
         IReconciliationSink sink,
         ILoggerFactory loggerFactory,
@@ -36,6 +38,7 @@ internal sealed class MigrationRuntime : IAsyncDisposable
         Writer = new SecondaryWriter(this);
         Queue = options.WriteMode == SecondaryWriteMode.Deferred ? new DeferredWriteQueue(this) : null;
         Intents = new IntentLedger(this);
+        ShadowReads = new ShadowReadComparer(this, shadowReadOptions);
     }
 
     public string Name => Definition.Name;
@@ -60,6 +63,9 @@ internal sealed class MigrationRuntime : IAsyncDisposable
 
     /// <summary>Gets the deferred write queue, or <see langword="null"/> in <see cref="SecondaryWriteMode.Inline"/> mode.</summary>
     public DeferredWriteQueue? Queue { get; }
+
+    /// <summary>Gets the shadow-read comparer of the migration.</summary>
+    public ShadowReadComparer ShadowReads { get; }
 
     /// <summary>Gets the durable write intents (the transactional outbox) of the migration.</summary>
     public IntentLedger Intents { get; }
@@ -90,6 +96,7 @@ internal sealed class MigrationRuntime : IAsyncDisposable
         }
 
         await Intents.DisposeAsync().ConfigureAwait(false);
+        await ShadowReads.DisposeAsync().ConfigureAwait(false);
     }
 
     private MigratedEntitySet BuildEntities()

@@ -16,6 +16,8 @@ public sealed class ShopDb(DbContextOptions<ShopDb> options) : DbContext(options
 
     public DbSet<OrderLine> OrderLines => Set<OrderLine>();
 
+    public DbSet<Measurement> Measurements => Set<Measurement>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
         modelBuilder.Entity<Customer>(customer =>
@@ -37,6 +39,16 @@ public sealed class ShopDb(DbContextOptions<ShopDb> options) : DbContext(options
                 note.HasKey("OrderId", nameof(OrderNote.Seq));
                 note.Property(n => n.Seq).ValueGeneratedNever();
             });
+        });
+
+        modelBuilder.Entity<Measurement>(measurement =>
+        {
+            measurement.Property(m => m.Amount).HasPrecision(18, 6);
+            if (Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL")
+            {
+                // A wall-clock time with no zone: PostgreSQL's "timestamp without time zone".
+                measurement.Property(m => m.LocalTime).HasColumnType("timestamp without time zone");
+            }
         });
 
         modelBuilder.Entity<OrderLine>(line =>
@@ -116,4 +128,40 @@ public sealed class OrderNote
     public int Seq { get; set; }
 
     public string Text { get; set; } = string.Empty;
+}
+
+public enum Level
+{
+    Low = 1,
+    High = 2,
+}
+
+/// <summary>One of every type engines store differently: what "equal data" must survive in both directions.</summary>
+public sealed class Measurement
+{
+    public Guid Id { get; set; }
+
+    public string Label { get; set; } = string.Empty;
+
+    public decimal Amount { get; set; }
+
+    public double Ratio { get; set; }
+
+    public DateTime TakenAt { get; set; }
+
+    public DateTime? LocalTime { get; set; }
+
+    public DateTimeOffset RecordedAt { get; set; }
+
+    public TimeSpan Duration { get; set; }
+
+    public DateOnly Day { get; set; }
+
+    public Level Level { get; set; }
+
+    public byte[]? Payload { get; set; }
+
+    public bool Flag { get; set; }
+
+    public string? Note { get; set; }
 }

@@ -8,6 +8,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 using MigrationMiddleware.Intents;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.SecondaryWrites;
+using MigrationMiddleware.ShadowReads;
 using MigrationMiddleware.Stores;
 using MigrationMiddleware.Synchronization;
 using MigrationMiddleware.Telemetry;
@@ -117,6 +118,19 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
         {
             await AfterCommitAsync(async: true, eventData.Context).ConfigureAwait(false);
         }
+    }
+
+    public InterceptionResult<DbDataReader> ReaderExecuting(DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result)
+    {
+        ShadowQueryCapture.Current?.Record(eventData.Context);
+        return result;
+    }
+
+    public ValueTask<InterceptionResult<DbDataReader>> ReaderExecutingAsync(
+        DbCommand command, CommandEventData eventData, InterceptionResult<DbDataReader> result, CancellationToken cancellationToken = default)
+    {
+        ShadowQueryCapture.Current?.Record(eventData.Context);
+        return ValueTask.FromResult(result);
     }
 
     public int NonQueryExecuted(DbCommand command, CommandExecutedEventData eventData, int result)

@@ -9,6 +9,9 @@ public interface IMigrationMonitor
     /// <summary>Raised after the effective phase of a migration changed. Handlers run on the monitor's thread and must be quick.</summary>
     event EventHandler<MigrationPhaseChangedEventArgs>? PhaseChanged;
 
+    /// <summary>Raised after each shadow-read comparison, on a background thread. Handlers must be quick and must not throw.</summary>
+    event EventHandler<ShadowReads.ShadowComparisonEventArgs>? ShadowComparisonCompleted;
+
     /// <summary>Gets the effective phase of a migration, as new units of work see it.</summary>
     /// <param name="migrationName">The migration.</param>
     /// <returns>The effective phase.</returns>

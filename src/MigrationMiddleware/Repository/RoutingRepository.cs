@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.Mapping;
 using MigrationMiddleware.Phases;
+using MigrationMiddleware.ShadowReads;
 using MigrationMiddleware.Stores;
 
 namespace MigrationMiddleware.Repository;
@@ -20,7 +22,10 @@ internal sealed class RoutingRepository<TEntity>(IServiceProvider services, Migr
         var route = Resolve();
         if (route.Mapping is null)
         {
-            return await route.Context.FindAsync<TEntity>(keyValues, cancellationToken).ConfigureAwait(false);
+            var started = Stopwatch.GetTimestamp();
+            var found = await route.Context.FindAsync<TEntity>(keyValues, cancellationToken).ConfigureAwait(false);
+            ShadowReadDispatch.AfterKeyRead(route.Context, route.Context.Model.FindEntityType(typeof(TEntity))!, keyValues, found, started);
+            return found;
         }
 
         var stored = await route.Context.FindAsync(route.StoredType, keyValues, cancellationToken).ConfigureAwait(false);
@@ -32,7 +37,7 @@ internal sealed class RoutingRepository<TEntity>(IServiceProvider services, Migr
         var route = Resolve();
         if (route.Mapping is null)
         {
-            return await route.Context.Set<TEntity>().ToListAsync(cancellationToken).ConfigureAwait(false);
+            return await route.Context.Set<TEntity>().ToListWithShadowReadAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var stored = await ListStoredAsync(route, cancellationToken).ConfigureAwait(false);

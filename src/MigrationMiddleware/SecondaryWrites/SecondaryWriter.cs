@@ -78,6 +78,9 @@ internal sealed class SecondaryWriter(MigrationRuntime runtime)
         }
     }
 
+    /// <summary>Submits a repair request to the sink, counting and logging it; never throws.</summary>
+    public void RequestRepair(RepairRequest request, EntityKey key) => Submit(request, key);
+
     private void Submit(RepairRequest request, EntityKey key)
     {
         try

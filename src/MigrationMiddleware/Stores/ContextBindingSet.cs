@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MigrationMiddleware.Interception;
 using MigrationMiddleware.Phases;
+using MigrationMiddleware.ShadowReads;
 
 namespace MigrationMiddleware.Stores;
 
@@ -69,6 +70,12 @@ internal sealed class ContextBindingSet<TContext>(Func<IServiceProvider, object>
 
         var builder = new DbContextOptionsBuilder<TContext>(options);
         builder.AddInterceptors(DualWriteInterceptor.Instance);
+        if (!scope.IsInternal && bindings.Any(b => b.Runtime.ShadowReads.Options.EveryRead.Count > 0))
+        {
+            // Only then: a materialization interceptor makes EF take a slower materialization path for every query.
+            builder.AddInterceptors(EveryReadInterceptor.Instance);
+        }
+
         if (scope.IsInternal)
         {
             // The library's own writes retry and then report through their own events; EF's error events for an attempt that

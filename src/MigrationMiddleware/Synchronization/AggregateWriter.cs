@@ -23,7 +23,7 @@ internal static class AggregateWriter
 
         if (existing is null)
         {
-            var created = target.Entry(source.CurrentValues.ToObject());
+            var created = target.Entry(NewInstance(source, target, target.Model.FindEntityType(source.Metadata.Name)!));
             created.State = EntityState.Added;
             CopyValues(source, created);
             return;
@@ -44,12 +44,14 @@ internal static class AggregateWriter
     private static void CopyValues(EntityEntry source, EntityEntry target)
     {
         // By name: the two stores' models are different instances (and providers) even when they describe the same classes.
+        var adapt = ProviderValues.NeedsAdaptation(target.Context);
         var values = new Dictionary<string, object?>(StringComparer.Ordinal);
         foreach (var property in target.Metadata.GetProperties())
         {
             if (source.Metadata.FindProperty(property.Name) is { } sourceProperty)
             {
-                values[property.Name] = source.CurrentValues[sourceProperty];
+                var value = source.CurrentValues[sourceProperty];
+                values[property.Name] = adapt ? ProviderValues.ForPostgreSql(property, value) : value;
             }
         }
 
@@ -85,7 +87,7 @@ internal static class AggregateWriter
 
         if (target is null)
         {
-            reference.CurrentValue = source.CurrentValues.ToObject();
+            reference.CurrentValue = NewInstance(source, owner.Context, navigation.TargetEntityType);
             target = reference.TargetEntry!;
         }
 
@@ -104,7 +106,7 @@ internal static class AggregateWriter
                 continue;
             }
 
-            var item = source.CurrentValues.ToObject();
+            var item = NewInstance(source, owner.Context, navigation.TargetEntityType);
             accessor.Add(owner.Entity, item, forMaterialization: false);
             owner.DetectChanges();
             CopyValues(source, owner.Context.Entry(item));
@@ -119,6 +121,18 @@ internal static class AggregateWriter
         {
             owner.DetectChanges();
         }
+    }
+
+    /// <summary>Creates an untracked instance holding the source's values, adapted to the target engine before it is tracked.</summary>
+    private static object NewInstance(EntityEntry source, DbContext target, IEntityType targetType)
+    {
+        var instance = source.CurrentValues.ToObject();
+        if (ProviderValues.NeedsAdaptation(target))
+        {
+            ProviderValues.AdaptInstance(targetType, instance);
+        }
+
+        return instance;
     }
 
     private static void UpsertMapped(EntityMapping mapping, StoreRole targetStore, EntityEntry source, DbContext target, EntityEntry? existing)

@@ -183,27 +183,9 @@ internal sealed class StateApplier(MigrationRuntime runtime)
         }
     }
 
-    /// <summary>Loads the aggregates of a set of keys from one store, keyed by canonical key.</summary>
-    private async ValueTask<Dictionary<EntityKey, EntityEntry>> LoadAsync(
-        bool async, DbContext context, StoreRole store, IEnumerable<EntityKey> keys, CancellationToken cancellationToken)
-    {
-        var rows = new Dictionary<EntityKey, EntityEntry>();
-        foreach (var group in keys.GroupBy(k => k.EntityName, StringComparer.Ordinal))
-        {
-            var entity = runtime.Entities.FindByName(group.Key)
-                ?? throw new InvalidOperationException($"'{group.Key}' is not an entity type of migration '{runtime.Name}'.");
-            var entityType = EntityType(context, entity, store);
-            var primaryKey = entityType.FindPrimaryKey()!;
-            var values = group.Select(k => KeyValues.ConvertTo(k.Values, primaryKey)).ToList();
-            foreach (var loaded in await KeyQuery.LoadByPrimaryKeyAsync(async, context, entityType, values, cancellationToken).ConfigureAwait(false))
-            {
-                var entry = context.Entry(loaded);
-                rows[entity.CreateKey(KeyValues.PrimaryKey(entry))] = entry;
-            }
-        }
-
-        return rows;
-    }
+    private ValueTask<Dictionary<EntityKey, EntityEntry>> LoadAsync(
+        bool async, DbContext context, StoreRole store, IEnumerable<EntityKey> keys, CancellationToken cancellationToken) =>
+        RowLoader.LoadAsync(async, runtime, context, store, keys, cancellationToken);
 
     private async ValueTask ExpandClosureAsync(
         bool async,
@@ -293,7 +275,5 @@ internal sealed class StateApplier(MigrationRuntime runtime)
         return keys;
     }
 
-    private static IEntityType EntityType(DbContext context, MigratedEntity entity, StoreRole store) =>
-        context.Model.FindEntityType(entity.TypeName(store))
-        ?? throw new InvalidOperationException($"The {MigrationTelemetry.StoreName(store)} store's model has no entity type '{entity.TypeName(store)}'.");
+    private static IEntityType EntityType(DbContext context, MigratedEntity entity, StoreRole store) => RowLoader.EntityType(context, entity, store);
 }

@@ -106,4 +106,16 @@ internal static partial class Log
     [LoggerMessage(EventId = MigrationEventIds.RepairPostponeFailed, EventName = nameof(MigrationEventIds.RepairPostponeFailed), Level = LogLevel.Debug,
         Message = "Migration '{Migration}': postponing the relay of {Count} published intent(s) failed; they will be relayed once more.")]
     public static partial void RepairPostponeFailed(ILogger logger, Exception exception, string migration, int count);
+
+    [LoggerMessage(EventId = MigrationEventIds.ShadowReadMismatch, EventName = nameof(MigrationEventIds.ShadowReadMismatch), Level = LogLevel.Warning,
+        Message = "Migration '{Migration}': a shadow read of {EntityType} found {Count} row(s) the {Store} store answers differently: {Differences}")]
+    public static partial void ShadowReadMismatch(ILogger logger, string migration, string entityType, int count, string store, string differences);
+
+    [LoggerMessage(EventId = MigrationEventIds.ShadowReadFailed, EventName = nameof(MigrationEventIds.ShadowReadFailed), Level = LogLevel.Warning,
+        Message = "Migration '{Migration}': a shadow read of {EntityType} could not be compared ({Reason}); the caller was not affected.")]
+    public static partial void ShadowReadFailed(ILogger logger, Exception exception, string migration, string entityType, string reason);
+
+    [LoggerMessage(EventId = MigrationEventIds.ShadowReadUnsupported, EventName = nameof(MigrationEventIds.ShadowReadUnsupported), Level = LogLevel.Warning,
+        Message = "Migration '{Migration}': a read was not compared: {Reason}. Further such reads are only counted.")]
+    public static partial void ShadowReadUnsupported(ILogger logger, string migration, string reason);
 }

@@ -75,6 +75,17 @@ public static class MigrationEventIds
     /// <summary>Postponing the relay of published intents failed; they will be relayed once more.</summary>
     public const int RepairPostponeFailed = 1212;
 
+    // 1400-1499: shadow reads
+
+    /// <summary>A shadow read found rows on which the stores disagree, confirmed by a second read. Keys and property names are logged; values only when enabled.</summary>
+    public const int ShadowReadMismatch = 1400;
+
+    /// <summary>A shadow-read comparison could not run (the other store failed or timed out); the caller was not affected.</summary>
+    public const int ShadowReadFailed = 1401;
+
+    /// <summary>A read cannot be compared (a projection, raw SQL, or a migration whose stores have different models); logged once.</summary>
+    public const int ShadowReadUnsupported = 1402;
+
     // 1300-1399: durable write intents
 
     /// <summary>The intent table of a store could not be created or read; intents are not written there until it can.</summary>

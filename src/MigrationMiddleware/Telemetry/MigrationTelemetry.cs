@@ -16,6 +16,8 @@ internal static class MigrationTelemetry
     public const string ModeTag = "migration.write_mode";
     public const string OutcomeTag = "migration.outcome";
     public const string PhaseTag = "migration.phase";
+    public const string RoleTag = "migration.store_role";
+    public const string KindTag = "migration.difference";
 
     private static readonly string? Version = typeof(MigrationTelemetry).Assembly.GetName().Version?.ToString();
 
@@ -61,6 +63,21 @@ internal static class MigrationTelemetry
 
     public static readonly Counter<long> RepairsFailed = Meter.CreateCounter<long>(
         "migration.repairs.failed", "{row}", "Repair attempts that failed and will be retried or moved to the error queue.");
+
+    public static readonly Counter<long> ShadowReadComparisons = Meter.CreateCounter<long>(
+        "migration.shadow_read.comparisons", "{comparison}", "Shadow-read comparisons, by outcome: matched, mismatched, ignored or error.");
+
+    public static readonly Counter<long> ShadowReadsSkipped = Meter.CreateCounter<long>(
+        "migration.shadow_read.skipped", "{read}", "Reads not compared: sampled out, no free comparison slot (saturated), or not comparable (unsupported).");
+
+    public static readonly Counter<long> ShadowReadMismatchedRows = Meter.CreateCounter<long>(
+        "migration.shadow_read.mismatched_rows", "{row}", "Rows confirmed different between the stores, by kind: missing, extra or different.");
+
+    public static readonly Counter<long> ShadowReadTransientRows = Meter.CreateCounter<long>(
+        "migration.shadow_read.transient_rows", "{row}", "Rows that differed at first and matched on the second read: a concurrent write, not a mismatch.");
+
+    public static readonly Histogram<double> ShadowReadDuration = Meter.CreateHistogram<double>(
+        "migration.shadow_read.duration", "s", "Read latency of shadow-read comparisons, per store and role (authoritative or secondary).");
 
     public static readonly Counter<long> BulkWritesNotMirrored = Meter.CreateCounter<long>(
         "migration.bulk_writes.unmirrored", "{statement}", "Bulk statements that changed rows outside SaveChanges while both stores were written.");

@@ -8,6 +8,7 @@ public sealed class MetricsCollector : IDisposable
 {
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<string, double> _sums = new();
+    private readonly ConcurrentDictionary<(string Instrument, string Tag, string Value), double> _tagged = new();
 
     public MetricsCollector(string migration)
     {
@@ -26,6 +27,14 @@ public sealed class MetricsCollector : IDisposable
                 if (tag.Key == "migration.name" && Equals(tag.Value, migration))
                 {
                     _sums.AddOrUpdate(instrument.Name, value, (_, sum) => sum + value);
+                    foreach (var other in tags)
+                    {
+                        if (other.Key != "migration.name")
+                        {
+                            _tagged.AddOrUpdate((instrument.Name, other.Key, other.Value?.ToString() ?? string.Empty), value, (_, sum) => sum + value);
+                        }
+                    }
+
                     return;
                 }
             }
@@ -39,6 +48,9 @@ public sealed class MetricsCollector : IDisposable
 
     /// <summary>Gets the sum of a counter's measurements (for histograms: how many were recorded).</summary>
     public double Sum(string instrument) => _sums.GetValueOrDefault(instrument);
+
+    /// <summary>Gets the sum of the measurements that carried <paramref name="tag"/> = <paramref name="value"/>.</summary>
+    public double SumTagged(string instrument, string tag, string value) => _tagged.GetValueOrDefault((instrument, tag, value));
 
     public void Dispose() => _listener.Dispose();
 }

@@ -7,6 +7,7 @@ public sealed class TableLock : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
     private readonly NpgsqlTransaction _transaction;
+    private bool _committed;
 
     private TableLock(NpgsqlConnection connection, NpgsqlTransaction transaction)
     {
@@ -24,9 +25,27 @@ public sealed class TableLock : IAsyncDisposable
         return new TableLock(connection, transaction);
     }
 
+    /// <summary>Runs a statement inside the locking transaction.</summary>
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, _connection, _transaction);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Commits the locking transaction, keeping its statements and releasing the lock.</summary>
+    public async Task CommitAsync()
+    {
+        await _transaction.CommitAsync();
+        _committed = true;
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await _transaction.RollbackAsync();
+        if (!_committed)
+        {
+            await _transaction.RollbackAsync();
+        }
+
         await _connection.DisposeAsync();
     }
 }

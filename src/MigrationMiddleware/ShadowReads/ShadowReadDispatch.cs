@@ -1,0 +1,103 @@
+using System.Linq.Expressions;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
+using MigrationMiddleware.Comparison;
+using MigrationMiddleware.Stores;
+using MigrationMiddleware.Synchronization;
+
+namespace MigrationMiddleware.ShadowReads;
+
+/// <summary>
+/// What happens on the caller's path after the authoritative store answered a read that may be compared: decide (phase, sample,
+/// free slot), take an image of what the caller received, and hand the comparison to the background. Nothing here throws.
+/// </summary>
+internal static class ShadowReadDispatch
+{
+    /// <summary>After a query the caller opted in: its results are compared with the same query on the other store.</summary>
+    public static void AfterQuery(DbContext? context, Expression expression, Type elementType, System.Collections.IEnumerable results, long started)
+    {
+        if (context is null || Binding(context) is not { } binding)
+        {
+            return;
+        }
+
+        var comparer = binding.Runtime.ShadowReads;
+        if (!comparer.Applies(binding.Pin))
+        {
+            return;
+        }
+
+        comparer.RecordReadDuration(binding.Store, authoritative: true, started);
+        var entityType = context.Model.FindEntityType(elementType);
+        if (entityType is null || entityType.IsOwned() || !QueryRebaser.CanRebase(expression))
+        {
+            comparer.ReportUnsupported($"only queries of entity types over entity sets can be compared ({elementType.Name})");
+            return;
+        }
+
+        if (binding.Runtime.Entities.Find(binding.Store, entityType.GetRootType().Name) is not { } entity || !comparer.Sample() || !comparer.TryTakeSlot())
+        {
+            return;
+        }
+
+        try
+        {
+            var images = new Dictionary<EntityKey, RowImage>();
+            foreach (var result in results)
+            {
+                images[entity.CreateKey(KeyOf(context, entityType, result))] = RowImage.FromInstance(context, entityType, result);
+            }
+
+            comparer.StartQuery(binding.Store, entity.Name, elementType, expression, images);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException)
+        {
+            comparer.ReleaseSlot();
+            comparer.ReportUnsupported(ex.Message);
+        }
+    }
+
+    /// <summary>After a read by key (the repository's): the row the caller received is compared with the other store's.</summary>
+    public static void AfterKeyRead(DbContext context, IEntityType entityType, object?[] keyValues, object? result, long started)
+    {
+        if (Binding(context) is not { } binding || !binding.Runtime.ShadowReads.Applies(binding.Pin))
+        {
+            return;
+        }
+
+        var comparer = binding.Runtime.ShadowReads;
+        comparer.RecordReadDuration(binding.Store, authoritative: true, started);
+        if (binding.Runtime.Entities.Find(binding.Store, entityType.GetRootType().Name) is not { } entity || !comparer.Sample() || !comparer.TryTakeSlot())
+        {
+            return;
+        }
+
+        var key = entity.CreateKey(keyValues);
+        var images = new Dictionary<EntityKey, RowImage>();
+        if (result is not null)
+        {
+            images[key] = RowImage.FromInstance(context, entityType, result);
+        }
+
+        comparer.StartKeys(binding.Store, entity.Name, [key], images);
+    }
+
+    /// <summary>The binding of a context whose instances follow the phase (both stores share its model), if any.</summary>
+    public static ContextBinding? Binding(DbContext context) =>
+        MigrationContextExtension.Find(context) is { IsInternal: false } extension
+            ? extension.Bindings.FirstOrDefault(b => b.Runtime.Definition.SharesModel)
+            : null;
+
+    private static object?[] KeyOf(DbContext context, IEntityType entityType, object entity)
+    {
+        var entry = context.Entry(entity);
+        if (entry.State != EntityState.Detached)
+        {
+            return KeyValues.PrimaryKey(entry);
+        }
+
+        return [.. entityType.FindPrimaryKey()!.Properties.Select(p => p.IsShadowProperty()
+            ? throw new NotSupportedException($"'{entityType.DisplayName()}' has a shadow key, which an untracked result does not carry; query it with tracking to compare it")
+            : p.GetGetter().GetClrValue(entity))];
+    }
+}
