@@ -41,6 +41,9 @@ internal sealed class ShadowReadComparer : IAsyncDisposable
 
     public ShadowReadOptions Options { get; }
 
+    /// <summary>Gets how many comparisons are running now.</summary>
+    public int InFlight => Options.MaxConcurrentComparisons - _slots.CurrentCount;
+
     /// <summary>Gets whether reads of a unit of work pinned to this phase are compared.</summary>
     public bool Applies(PhaseSnapshot pin) =>
         _runtime.Definition.SharesModel && (pin.Phase == MigrationPhase.ShadowRead || (pin.Phase == MigrationPhase.Cutover && Options.CompareInCutover));

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using MigrationMiddleware.TestSupport.Servers;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Reconciliation;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Reconciliation;
-using MigrationMiddleware.TestModel;
+using MigrationMiddleware.TestSupport;
 
 namespace MigrationMiddleware.IntegrationTests.Infrastructure;
 

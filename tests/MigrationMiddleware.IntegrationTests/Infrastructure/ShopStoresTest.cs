@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using MigrationMiddleware.TestModel;
+using MigrationMiddleware.TestSupport;
 using MigrationMiddleware.Phases;
 using Xunit;
 

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Npgsql;
+using MigrationMiddleware.TestSupport.Servers;
 
 namespace MigrationMiddleware.IntegrationTests.Infrastructure;
 
@@ -54,12 +54,7 @@ public sealed class TestStore : IAsyncDisposable
             return new TestStore(kind, label, name, file, null);
         }
 
-        await using (var admin = new NpgsqlConnection(TestEnvironment.PostgresConnectionString("postgres")))
-        {
-            await admin.OpenAsync();
-            await using var create = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", admin);
-            await create.ExecuteNonQueryAsync();
-        }
+        name = await PostgresServer.CreateDatabaseAsync(label);
 
         TcpProxy? proxy = null;
         if (throughProxy)
@@ -133,10 +128,6 @@ public sealed class TestStore : IAsyncDisposable
             return;
         }
 
-        NpgsqlConnection.ClearAllPools();
-        await using var admin = new NpgsqlConnection(TestEnvironment.PostgresConnectionString("postgres"));
-        await admin.OpenAsync();
-        await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{Database}\" WITH (FORCE)", admin);
-        await drop.ExecuteNonQueryAsync();
+        await PostgresServer.DropDatabaseAsync(Database);
     }
 }

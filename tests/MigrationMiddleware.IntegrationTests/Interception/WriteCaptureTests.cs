@@ -2,7 +2,7 @@ using System.Transactions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.TestModel;
+using MigrationMiddleware.TestSupport;
 using MigrationMiddleware.Phases;
 using Xunit;
 

@@ -1,11 +1,11 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.TestModel;
-using MigrationMiddleware.TestModel.Legacy;
-using MigrationMiddleware.TestModel.Modern;
-using Legacy = MigrationMiddleware.TestModel.Legacy;
-using Modern = MigrationMiddleware.TestModel.Modern;
+using MigrationMiddleware.TestSupport;
+using MigrationMiddleware.TestSupport.Legacy;
+using MigrationMiddleware.TestSupport.Modern;
+using Legacy = MigrationMiddleware.TestSupport.Legacy;
+using Modern = MigrationMiddleware.TestSupport.Modern;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Repository;
 using Xunit;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.TestModel;
+using MigrationMiddleware.TestSupport;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.SecondaryWrites;
 using MigrationMiddleware.Telemetry;

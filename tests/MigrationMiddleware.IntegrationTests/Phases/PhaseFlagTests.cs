@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.TestModel;
+using MigrationMiddleware.TestSupport;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Telemetry;
 using Xunit;

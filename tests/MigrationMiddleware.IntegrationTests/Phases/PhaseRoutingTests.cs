@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.TestModel;
+using MigrationMiddleware.TestSupport;
 using MigrationMiddleware.Phases;
 using Xunit;
 

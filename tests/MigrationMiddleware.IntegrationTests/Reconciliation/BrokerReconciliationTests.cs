@@ -1,10 +1,11 @@
 using System.Text;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using MigrationMiddleware.TestSupport.Servers;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Reconciliation;
-using MigrationMiddleware.TestModel;
+using MigrationMiddleware.TestSupport;
 using RabbitMQ.Client;
 using Xunit;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MigrationMiddleware.TestSupport.Servers;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
 using MigrationMiddleware.Phases;
 using Xunit;

@@ -3,7 +3,7 @@ using MassTransit.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.TestModel;
+using MigrationMiddleware.TestSupport;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Reconciliation;
 using Xunit;

@@ -1,5 +1,6 @@
 using MassTransit;
 using Microsoft.EntityFrameworkCore;
+using MigrationMiddleware.TestSupport.Servers;
 using MigrationMiddleware.IntegrationTests.Infrastructure;
 using ShopSample;
 using Xunit;

@@ -1,5 +1,5 @@
 using MigrationMiddleware.IntegrationTests.Infrastructure;
-using MigrationMiddleware.TestModel;
+using MigrationMiddleware.TestSupport;
 
 namespace MigrationMiddleware.IntegrationTests.ShadowReads;
 

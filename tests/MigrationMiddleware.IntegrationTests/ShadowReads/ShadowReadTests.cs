@@ -6,7 +6,7 @@ using MigrationMiddleware.Reconciliation;
 using MigrationMiddleware.Repository;
 using MigrationMiddleware.ShadowReads;
 using MigrationMiddleware.Telemetry;
-using MigrationMiddleware.TestModel;
+using MigrationMiddleware.TestSupport;
 using Xunit;
 
 namespace MigrationMiddleware.IntegrationTests.ShadowReads;

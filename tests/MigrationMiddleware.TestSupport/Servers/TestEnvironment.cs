@@ -1,4 +1,4 @@
-namespace MigrationMiddleware.IntegrationTests.Infrastructure;
+namespace MigrationMiddleware.TestSupport.Servers;
 
 /// <summary>Where the real servers are: environment variables, with the loopback defaults test.sh sets up.</summary>
 public static class TestEnvironment

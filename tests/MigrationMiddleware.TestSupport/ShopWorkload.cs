@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 
-namespace MigrationMiddleware.TestModel;
+namespace MigrationMiddleware.TestSupport;
 
 /// <summary>
 /// A mix of inserts, updates and deletes of customers, orders, lines and owned entities over a shared set of keys: what the

@@ -2,7 +2,7 @@ using MassTransit;
 using MigrationMiddleware.Reconciliation;
 using RabbitMQ.Client;
 
-namespace MigrationMiddleware.IntegrationTests.Infrastructure;
+namespace MigrationMiddleware.TestSupport.Servers;
 
 /// <summary>
 /// One test's corner of the real RabbitMQ broker: its own repair queue, and message exchanges under its own prefix, so tests

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
-using MigrationMiddleware.TestModel.Legacy;
-using MigrationMiddleware.TestModel.Modern;
+using MigrationMiddleware.TestSupport.Legacy;
+using MigrationMiddleware.TestSupport.Modern;
 
-namespace MigrationMiddleware.TestModel;
+namespace MigrationMiddleware.TestSupport;
 
 /// <summary>The per-entity mapping the tests register, in both directions.</summary>
 public static class CustomerMapping

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace MigrationMiddleware.TestModel.Legacy;
+namespace MigrationMiddleware.TestSupport.Legacy;
 
 /// <summary>The old model: customers in table "customers", with a Name column.</summary>
 public sealed class LegacyDb(DbContextOptions<LegacyDb> options) : DbContext(options)

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 
-namespace MigrationMiddleware.TestModel;
+namespace MigrationMiddleware.TestSupport;
 
 /// <summary>Everything a <see cref="ShopDb"/> store holds, one line per row, in key order, for comparing two stores.</summary>
 public static class ShopSnapshot

@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace MigrationMiddleware.TestModel.Modern;
+namespace MigrationMiddleware.TestSupport.Modern;
 
 /// <summary>The new model: the table is renamed to "clients" and Name became FullName.</summary>
 public sealed class ModernDb(DbContextOptions<ModernDb> options) : DbContext(options)

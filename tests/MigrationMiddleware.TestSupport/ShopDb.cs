@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 
-namespace MigrationMiddleware.TestModel;
+namespace MigrationMiddleware.TestSupport;
 
 /// <summary>
 /// The test service's model: identity keys, a composite key, an owned reference, an owned collection, a shadow property,

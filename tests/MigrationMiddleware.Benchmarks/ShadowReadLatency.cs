@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using MigrationMiddleware.Phases;
+using MigrationMiddleware.ShadowReads;
+using MigrationMiddleware.TestSupport;
+
+namespace MigrationMiddleware.Benchmarks;
+
+/// <summary>
+/// The latency a caller sees for a ten-row query, in ShadowRead (every read compared, in the background) against OldOnly
+/// (the same code, nothing compared). Phases alternate within one host; comparisons left running are awaited between runs.
+/// </summary>
+internal static class ShadowReadLatency
+{
+    private const int Rows = 2_000;
+
+    public static async Task<List<ScenarioResult>> RunAsync(BenchmarkStores stores, BenchmarkSettings settings, TextWriter log)
+    {
+        await stores.ResetAsync();
+        var host = await BenchmarkHost.StartAsync(stores, MigrationPhase.DualWrite);
+        try
+        {
+            await SeedAsync(host);
+            var comparer = host.Services.GetRequiredService<MigrationRegistry>().Get(BenchmarkHost.Migration).ShadowReads;
+            var compared = 0;
+            host.Services.GetRequiredService<IMigrationMonitor>().ShadowComparisonCompleted += (_, _) => Interlocked.Increment(ref compared);
+
+            var p50 = new Dictionary<MigrationPhase, List<double>> { [MigrationPhase.OldOnly] = [], [MigrationPhase.ShadowRead] = [] };
+            var p99 = new Dictionary<MigrationPhase, List<double>> { [MigrationPhase.OldOnly] = [], [MigrationPhase.ShadowRead] = [] };
+            for (var repetition = 0; repetition < settings.Repetitions; repetition++)
+            {
+                var order = repetition % 2 == 0 ? new[] { MigrationPhase.OldOnly, MigrationPhase.ShadowRead } : [MigrationPhase.ShadowRead, MigrationPhase.OldOnly];
+                foreach (var phase in order)
+                {
+                    await BenchmarkHost.SetPhaseAsync(host, phase);
+                    var latencies = await ReadAsync(host, settings);
+                    p50[phase].Add(Statistics.Percentile(latencies, 50));
+                    p99[phase].Add(Statistics.Percentile(latencies, 99));
+                    while (comparer.InFlight > 0)
+                    {
+                        await Task.Delay(10);
+                    }
+
+                    log.WriteLine($"  shadow-read {phase,-10} p50 {p50[phase][^1]:0.000} ms  p99 {p99[phase][^1]:0.000} ms");
+                }
+            }
+
+            var figures = new Dictionary<string, object>
+            {
+                ["readers"] = settings.Readers,
+                ["reads_per_run"] = settings.ReadsPerRun,
+                ["rows_per_read"] = 10,
+                ["oldonly_p50_ms_median"] = Statistics.Round(Statistics.Median(p50[MigrationPhase.OldOnly])),
+                ["shadowread_p50_ms_median"] = Statistics.Round(Statistics.Median(p50[MigrationPhase.ShadowRead])),
+                ["oldonly_p99_ms_median"] = Statistics.Round(Statistics.Median(p99[MigrationPhase.OldOnly])),
+                ["shadowread_p99_ms_median"] = Statistics.Round(Statistics.Median(p99[MigrationPhase.ShadowRead])),
+                ["comparisons_completed"] = compared,
+                ["shadowread_reads"] = settings.ReadsPerRun * settings.Repetitions,
+            };
+            var p50Ratio = Statistics.Median(p50[MigrationPhase.ShadowRead]) / Statistics.Median(p50[MigrationPhase.OldOnly]);
+            var p99Ratio = Statistics.Median(p99[MigrationPhase.ShadowRead]) / Statistics.Median(p99[MigrationPhase.OldOnly]);
+            return
+            [
+                new("shadow_read.p50_vs_oldonly", "Caller read latency, p50, ShadowRead (sample rate 1) against OldOnly", Statistics.Round(p50Ratio), "<= 1.05", p50Ratio <= 1.05, figures),
+                new("shadow_read.p99_vs_oldonly", "Caller read latency, p99, ShadowRead (sample rate 1) against OldOnly", Statistics.Round(p99Ratio), "report", null, figures),
+            ];
+        }
+        finally
+        {
+            await BenchmarkHost.StopAsync(host);
+        }
+    }
+
+    private static async Task SeedAsync(IHost host)
+    {
+        for (var offset = 0; offset < Rows; offset += 200)
+        {
+            await using var scope = host.Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ShopDb>();
+            db.Customers.AddRange(Enumerable.Range(offset, 200).Select(i => ShopWorkload.NewCustomer("Reader" + i)));
+            await db.SaveChangesAsync();
+        }
+    }
+
+    private static async Task<List<double>> ReadAsync(IHost host, BenchmarkSettings settings)
+    {
+        var latencies = new List<double>(settings.ReadsPerRun);
+        var perReader = settings.ReadsPerRun / settings.Readers;
+        await Task.WhenAll(Enumerable.Range(0, settings.Readers).Select(reader => Task.Run(async () =>
+        {
+            var random = new Random(reader);
+            var mine = new List<double>(perReader);
+            for (var i = 0; i < perReader; i++)
+            {
+                var from = random.Next(Rows - 10);
+                var started = Stopwatch.GetTimestamp();
+                await using (var scope = host.Services.CreateAsyncScope())
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<ShopDb>();
+                    await db.Customers.AsNoTracking().Where(c => c.Id > from && c.Id <= from + 10).ToListWithShadowReadAsync();
+                }
+
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            lock (latencies)
+            {
+                latencies.AddRange(mine);
+            }
+        })));
+        return latencies;
+    }
+}
