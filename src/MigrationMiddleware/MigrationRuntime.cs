@@ -17,6 +17,7 @@ internal sealed class MigrationRuntime : IAsyncDisposable
 {
     private readonly IServiceScopeFactory _scopes;
     private readonly Lazy<MigratedEntitySet> _entities;
+    private readonly StoreContextPool _contexts;
 
     public MigrationRuntime(
         MigrationDefinition definition,
@@ -34,6 +35,7 @@ internal sealed class MigrationRuntime : IAsyncDisposable
         Phase = phase;
         Logger = loggerFactory.CreateLogger("MigrationMiddleware." + definition.Name);
         _entities = new Lazy<MigratedEntitySet>(BuildEntities, LazyThreadSafetyMode.ExecutionAndPublication);
+        _contexts = new StoreContextPool(NewContext);
         Applier = new StateApplier(this);
         Writer = new SecondaryWriter(this);
         Queue = options.WriteMode == SecondaryWriteMode.Deferred ? new DeferredWriteQueue(this) : null;
@@ -70,8 +72,10 @@ internal sealed class MigrationRuntime : IAsyncDisposable
     /// <summary>Gets the durable write intents (the transactional outbox) of the migration.</summary>
     public IntentLedger Intents { get; }
 
-    /// <summary>Creates one of the library's own contexts for a store. Its saves are never mirrored.</summary>
-    public StoreContext CreateContext(StoreRole store)
+    /// <summary>Rents one of the library's own contexts for a store (dispose it to give it back). Its saves are never mirrored.</summary>
+    public StoreContext CreateContext(StoreRole store) => _contexts.Rent(store);
+
+    private StoreContext NewContext(StoreRole store)
     {
         var scope = _scopes.CreateAsyncScope();
         try
@@ -79,7 +83,7 @@ internal sealed class MigrationRuntime : IAsyncDisposable
             scope.ServiceProvider.GetRequiredService<MigrationScope>().MakeInternal(store);
             var context = (DbContext)scope.ServiceProvider.GetRequiredService(Definition.ContextType(store));
             context.ChangeTracker.QueryTrackingBehavior = QueryTrackingBehavior.TrackAll;
-            return new StoreContext(scope, context, store);
+            return new StoreContext(scope, context, store, _contexts);
         }
         catch
         {
@@ -97,6 +101,7 @@ internal sealed class MigrationRuntime : IAsyncDisposable
 
         await Intents.DisposeAsync().ConfigureAwait(false);
         await ShadowReads.DisposeAsync().ConfigureAwait(false);
+        await _contexts.DisposeAsync().ConfigureAwait(false);
     }
 
     private MigratedEntitySet BuildEntities()

@@ -5,7 +5,7 @@ using MigrationMiddleware.TestSupport.Servers;
 namespace MigrationMiddleware.Benchmarks;
 
 /// <summary>Two databases on the loopback PostgreSQL server, the old and the new store, with the shop schema.</summary>
-internal sealed class BenchmarkStores : IAsyncDisposable
+public sealed class BenchmarkStores : IAsyncDisposable
 {
     private BenchmarkStores(string oldDatabase, string newDatabase)
     {
@@ -33,7 +33,7 @@ internal sealed class BenchmarkStores : IAsyncDisposable
         return stores;
     }
 
-    public static ShopDb Open(string connectionString) => new(new DbContextOptionsBuilder<ShopDb>().UseNpgsql(connectionString).Options);
+    internal static ShopDb Open(string connectionString) => new(new DbContextOptionsBuilder<ShopDb>().UseNpgsql(connectionString).Options);
 
     /// <summary>Empties both stores (and their intent tables), so every run starts from the same state.</summary>
     public Task ResetAsync() => Task.WhenAll(ResetAsync(Old), ResetAsync(New));

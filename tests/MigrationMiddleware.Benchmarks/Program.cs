@@ -2,6 +2,14 @@
 //   dotnet run -c Release --project tests/MigrationMiddleware.Benchmarks [-- --quick] [--only write|shadow|reconciliation] [--output path]
 using MigrationMiddleware.Benchmarks;
 
+if (Argument("--profile") is { } profiled)
+{
+    // One write configuration for a long window, to attach a profiler: dotnet-trace collect -- dotnet <this dll> --profile inline
+    await using var stores = await BenchmarkStores.CreateAsync();
+    await WriteOverhead.ProfileAsync(stores, profiled, TimeSpan.FromSeconds(20), Console.Out);
+    return;
+}
+
 var quick = args.Contains("--quick");
 var only = Argument("--only");
 var output = Argument("--output") ?? Path.Combine("artifacts", "bench", "results.json");

@@ -12,7 +12,7 @@ namespace MigrationMiddleware.Benchmarks;
 /// plain EF Core, the middleware in OldOnly, and DualWrite in deferred and inline mode, with and without durable intents.
 /// Configurations alternate within each repetition; each run starts from empty stores.
 /// </summary>
-internal static class WriteOverhead
+public static class WriteOverhead
 {
     private static readonly WriteConfiguration[] Configurations =
     [
@@ -24,7 +24,22 @@ internal static class WriteOverhead
         new("inline_without_intents", MigrationPhase.DualWrite, SecondaryWriteMode.Inline, false),
     ];
 
-    public static async Task<List<ScenarioResult>> RunAsync(BenchmarkStores stores, BenchmarkSettings settings, TextWriter log)
+    /// <summary>Runs one configuration for a long window, for a profiler to sample (<c>--profile inline</c>, for example).</summary>
+    public static async Task ProfileAsync(BenchmarkStores stores, string configurationName, TimeSpan window, TextWriter log)
+    {
+        var configuration = Configurations.Single(c => c.Name == configurationName);
+        await stores.ResetAsync();
+        var host = await BenchmarkHost.StartAsync(stores, configuration.Phase, o =>
+        {
+            o.WriteMode = configuration.Mode;
+            o.DurableIntents = configuration.Intents;
+        });
+        var settings = BenchmarkSettings.Full with { Measure = window };
+        log.WriteLine($"profile {configurationName}: {await MeasureAsync(host, settings, 1):0.0} saves/s");
+        await BenchmarkHost.StopAsync(host);
+    }
+
+    internal static async Task<List<ScenarioResult>> RunAsync(BenchmarkStores stores, BenchmarkSettings settings, TextWriter log)
     {
         var results = new List<ScenarioResult>();
         foreach (var batch in new[] { 1, 20 })

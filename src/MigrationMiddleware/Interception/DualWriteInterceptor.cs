@@ -147,7 +147,7 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
 
     private static void Capture(DbContext? context)
     {
-        if (context is null || MigrationContextExtension.Find(context) is not { IsInternal: false } extension)
+        if (context is null || MigrationContextExtension.Find(context) is not { IsInternal: false } extension || !WritesSecondary(extension))
         {
             return;
         }
@@ -157,6 +157,16 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
         {
             unit.Saving.Clear();
             unit.InSaveChanges = true;
+
+            // EF detects changes right after this interceptor; detect them once here and let EF skip its own pass.
+            var tracker = context.ChangeTracker;
+            if (tracker.AutoDetectChangesEnabled)
+            {
+                tracker.DetectChanges();
+                tracker.AutoDetectChangesEnabled = false;
+                unit.RestoreAutoDetectChanges = true;
+            }
+
             foreach (var binding in extension.Bindings)
             {
                 if (!PhaseRouting.WritesSecondary(binding.Pin.Phase))
@@ -181,6 +191,19 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
                 }
             }
         }
+    }
+
+    private static bool WritesSecondary(MigrationContextExtension extension)
+    {
+        foreach (var binding in extension.Bindings)
+        {
+            if (PhaseRouting.WritesSecondary(binding.Pin.Phase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private static void CaptureFor(ContextBinding binding, DbContext context, List<CapturedChange> changes)
@@ -253,6 +276,7 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
         lock (unit.Sync)
         {
             unit.InSaveChanges = false;
+            RestoreAutoDetectChanges(context, unit);
             if (unit.Saving.Count == 0)
             {
                 return;
@@ -398,7 +422,17 @@ internal sealed class DualWriteInterceptor : SaveChangesInterceptor, IDbTransact
             {
                 unit.Saving.Clear();
                 unit.InSaveChanges = false;
+                RestoreAutoDetectChanges(context, unit);
             }
+        }
+    }
+
+    private static void RestoreAutoDetectChanges(DbContext context, UnitOfWork unit)
+    {
+        if (unit.RestoreAutoDetectChanges)
+        {
+            context.ChangeTracker.AutoDetectChangesEnabled = true;
+            unit.RestoreAutoDetectChanges = false;
         }
     }
 

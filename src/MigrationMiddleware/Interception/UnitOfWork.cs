@@ -14,6 +14,12 @@ internal sealed class UnitOfWork
     /// <summary>Gets or sets whether a SaveChanges is in progress; commits seen meanwhile are EF's own and handled when it ends.</summary>
     public bool InSaveChanges { get; set; }
 
+    /// <summary>
+    /// Gets or sets whether automatic change detection was switched off for the save in progress (changes were detected once
+    /// when they were captured) and must be switched back on when it ends.
+    /// </summary>
+    public bool RestoreAutoDetectChanges { get; set; }
+
     public List<CapturedChange> TakeAwaitingCommit()
     {
         var taken = new List<CapturedChange>(AwaitingCommit);

@@ -15,7 +15,7 @@ public static class TestEnvironment
 
     public static string PostgresConnectionString(string database, string? host = null, int? port = null) =>
         $"Host={host ?? PostgresHost};Port={port ?? PostgresPort};Username={PostgresUser};Password={PostgresPassword};Database={database};"
-        + "Maximum Pool Size=30;Timeout=5;Command Timeout=30";
+        + "Maximum Pool Size=30;Timeout=5;Command Timeout=30;SSL Mode=Disable";
 
     private static string Get(string name, string fallback) =>
         Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : fallback;
