@@ -7,14 +7,13 @@ public sealed record BenchmarkSettings(
     TimeSpan Measure,
     int Writers,
     int ReadsPerRun,
-    int Readers,
     int Repairs)
 {
     public static BenchmarkSettings Full { get; } = new(
-        Repetitions: 5, Warmup: TimeSpan.FromSeconds(2), Measure: TimeSpan.FromSeconds(6), Writers: 8, ReadsPerRun: 2_000, Readers: 4, Repairs: 4_000);
+        Repetitions: 5, Warmup: TimeSpan.FromSeconds(2), Measure: TimeSpan.FromSeconds(6), Writers: 8, ReadsPerRun: 2_000, Repairs: 4_000);
 
     public static BenchmarkSettings Quick { get; } = new(
-        Repetitions: 1, Warmup: TimeSpan.FromMilliseconds(200), Measure: TimeSpan.FromMilliseconds(500), Writers: 2, ReadsPerRun: 40, Readers: 2, Repairs: 50);
+        Repetitions: 1, Warmup: TimeSpan.FromMilliseconds(200), Measure: TimeSpan.FromMilliseconds(500), Writers: 2, ReadsPerRun: 40, Repairs: 50);
 
     public bool IsQuick => this == Quick;
 }

@@ -6,7 +6,15 @@ if (Argument("--profile") is { } profiled)
 {
     // One write configuration for a long window, to attach a profiler: dotnet-trace collect -- dotnet <this dll> --profile inline
     await using var stores = await BenchmarkStores.CreateAsync();
-    await WriteOverhead.ProfileAsync(stores, profiled, TimeSpan.FromSeconds(20), Console.Out);
+    if (profiled == "reconciliation")
+    {
+        await ReconciliationDrain.ProfileAsync(stores, 30_000, Console.Out);
+    }
+    else
+    {
+        await WriteOverhead.ProfileAsync(stores, profiled, TimeSpan.FromSeconds(20), Console.Out);
+    }
+
     return;
 }
 

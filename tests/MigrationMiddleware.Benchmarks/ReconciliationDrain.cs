@@ -16,9 +16,9 @@ namespace MigrationMiddleware.Benchmarks;
 /// into the new one) against a consumer of the same message that does nothing, on the same broker with the same endpoint
 /// settings. Each run fills its queue first, then starts the consumer and times until the queue is empty.
 /// </summary>
-internal static class ReconciliationDrain
+public static class ReconciliationDrain
 {
-    public static async Task<List<ScenarioResult>> RunAsync(BenchmarkStores stores, BenchmarkSettings settings, TextWriter log)
+    internal static async Task<List<ScenarioResult>> RunAsync(BenchmarkStores stores, BenchmarkSettings settings, TextWriter log)
     {
         await stores.ResetAsync();
         var ids = await SeedOldOnlyAsync(stores, settings.Repairs);
@@ -54,6 +54,14 @@ internal static class ReconciliationDrain
                 ["prefetch_count"] = defaults.PrefetchCount,
             }),
         ];
+    }
+
+    /// <summary>Drains one long backlog through the repair consumer, for a profiler to sample.</summary>
+    public static async Task ProfileAsync(BenchmarkStores stores, int messages, TextWriter log)
+    {
+        await stores.ResetAsync();
+        var ids = await SeedOldOnlyAsync(stores, messages);
+        log.WriteLine($"profile reconciliation: {await DrainAsync(stores, ids, noop: false):0.0} repairs/s");
     }
 
     private static async Task<List<int>> SeedOldOnlyAsync(BenchmarkStores stores, int count)
@@ -99,15 +107,13 @@ internal static class ReconciliationDrain
         }));
         await publisher.StopAsync();
 
-        var started = Stopwatch.GetTimestamp();
-        var (host, done) = await StartConsumerAsync(stores, broker, noop, ids.Count);
-        await done.WaitAsync(TimeSpan.FromMinutes(10));
-        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var (host, counter) = await StartConsumerAsync(stores, broker, noop, ids.Count);
+        await counter.Done.WaitAsync(TimeSpan.FromMinutes(10));
         await BenchmarkHost.StopAsync(host);
-        return ids.Count / elapsed;
+        return counter.Rate;
     }
 
-    private static async Task<(IHost Host, Task Done)> StartConsumerAsync(BenchmarkStores stores, BrokerTopology broker, bool noop, int expected = int.MaxValue)
+    private static async Task<(IHost Host, DrainCounter Counter)> StartConsumerAsync(BenchmarkStores stores, BrokerTopology broker, bool noop, int expected = int.MaxValue)
     {
         var counter = new DrainCounter(expected);
         var host = await BenchmarkHost.StartAsync(
@@ -124,21 +130,24 @@ internal static class ReconciliationDrain
                         x.AddConsumer<NoopRepairConsumer, NoopRepairConsumerDefinition>();
                     }
 
-                    broker.Configure(x, consume: !noop);
+                    // Observed from the start: a fast consumer drains part of the queue before the host has finished starting.
+                    broker.Configure(x, consume: !noop, rabbit => rabbit.ConnectConsumeObserver(counter));
                 });
-                s.AddSingleton(counter);
             });
-        host.Services.GetRequiredService<IBus>().ConnectConsumeObserver(counter);
-        return (host, counter.Done);
+        return (host, counter);
     }
 
-    /// <summary>Completes once the expected number of messages has been consumed.</summary>
+    /// <summary>Completes once the expected number of messages has been consumed; the rate is timed from the first to the last.</summary>
     private sealed class DrainCounter(int expected) : IConsumeObserver
     {
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _consumed;
+        private long _first;
+        private long _last;
 
         public Task Done => _done.Task;
+
+        public double Rate => (expected - 1) / Stopwatch.GetElapsedTime(_first, _last).TotalSeconds;
 
         public Task PreConsume<T>(ConsumeContext<T> context)
             where T : class => Task.CompletedTask;
@@ -146,8 +155,16 @@ internal static class ReconciliationDrain
         public Task PostConsume<T>(ConsumeContext<T> context)
             where T : class
         {
-            if (Interlocked.Increment(ref _consumed) >= expected)
+            var now = Stopwatch.GetTimestamp();
+            var consumed = Interlocked.Increment(ref _consumed);
+            if (consumed == 1)
             {
+                Volatile.Write(ref _first, now);
+            }
+
+            if (consumed >= expected)
+            {
+                Volatile.Write(ref _last, now);
                 _done.TrySetResult();
             }
 

@@ -11,12 +11,25 @@ namespace MigrationMiddleware.Benchmarks;
 /// <summary>
 /// The latency a caller sees for a ten-row query, in ShadowRead (every read compared, in the background) against OldOnly
 /// (the same code, nothing compared). Phases alternate within one host; comparisons left running are awaited between runs.
+/// Measured with one caller (the service has spare CPU for the comparisons, the case the goal is about) and with four callers
+/// that keep both cores busy (the comparisons then compete with the callers for CPU).
 /// </summary>
 internal static class ShadowReadLatency
 {
     private const int Rows = 2_000;
 
     public static async Task<List<ScenarioResult>> RunAsync(BenchmarkStores stores, BenchmarkSettings settings, TextWriter log)
+    {
+        var results = new List<ScenarioResult>();
+        foreach (var (readers, suffix) in new[] { (1, "one_caller"), (4, "saturated") })
+        {
+            results.AddRange(await RunAsync(stores, settings, readers, suffix, goal: readers == 1, log));
+        }
+
+        return results;
+    }
+
+    private static async Task<List<ScenarioResult>> RunAsync(BenchmarkStores stores, BenchmarkSettings settings, int readers, string suffix, bool goal, TextWriter log)
     {
         await stores.ResetAsync();
         var host = await BenchmarkHost.StartAsync(stores, MigrationPhase.DualWrite);
@@ -35,7 +48,7 @@ internal static class ShadowReadLatency
                 foreach (var phase in order)
                 {
                     await BenchmarkHost.SetPhaseAsync(host, phase);
-                    var latencies = await ReadAsync(host, settings);
+                    var latencies = await ReadAsync(host, settings, readers);
                     p50[phase].Add(Statistics.Percentile(latencies, 50));
                     p99[phase].Add(Statistics.Percentile(latencies, 99));
                     while (comparer.InFlight > 0)
@@ -43,13 +56,13 @@ internal static class ShadowReadLatency
                         await Task.Delay(10);
                     }
 
-                    log.WriteLine($"  shadow-read {phase,-10} p50 {p50[phase][^1]:0.000} ms  p99 {p99[phase][^1]:0.000} ms");
+                    log.WriteLine($"  shadow-read {readers} caller(s) {phase,-10} p50 {p50[phase][^1]:0.000} ms  p99 {p99[phase][^1]:0.000} ms");
                 }
             }
 
             var figures = new Dictionary<string, object>
             {
-                ["readers"] = settings.Readers,
+                ["callers"] = readers,
                 ["reads_per_run"] = settings.ReadsPerRun,
                 ["rows_per_read"] = 10,
                 ["oldonly_p50_ms_median"] = Statistics.Round(Statistics.Median(p50[MigrationPhase.OldOnly])),
@@ -63,8 +76,8 @@ internal static class ShadowReadLatency
             var p99Ratio = Statistics.Median(p99[MigrationPhase.ShadowRead]) / Statistics.Median(p99[MigrationPhase.OldOnly]);
             return
             [
-                new("shadow_read.p50_vs_oldonly", "Caller read latency, p50, ShadowRead (sample rate 1) against OldOnly", Statistics.Round(p50Ratio), "<= 1.05", p50Ratio <= 1.05, figures),
-                new("shadow_read.p99_vs_oldonly", "Caller read latency, p99, ShadowRead (sample rate 1) against OldOnly", Statistics.Round(p99Ratio), "report", null, figures),
+                new($"shadow_read.p50_vs_oldonly.{suffix}", $"Caller read latency, p50, ShadowRead (sample rate 1) against OldOnly, {readers} concurrent caller(s)", Statistics.Round(p50Ratio), goal ? "<= 1.05" : "report", goal ? p50Ratio <= 1.05 : null, figures),
+                new($"shadow_read.p99_vs_oldonly.{suffix}", $"Caller read latency, p99, ShadowRead (sample rate 1) against OldOnly, {readers} concurrent caller(s)", Statistics.Round(p99Ratio), "report", null, figures),
             ];
         }
         finally
@@ -84,11 +97,11 @@ internal static class ShadowReadLatency
         }
     }
 
-    private static async Task<List<double>> ReadAsync(IHost host, BenchmarkSettings settings)
+    private static async Task<List<double>> ReadAsync(IHost host, BenchmarkSettings settings, int readers)
     {
         var latencies = new List<double>(settings.ReadsPerRun);
-        var perReader = settings.ReadsPerRun / settings.Readers;
-        await Task.WhenAll(Enumerable.Range(0, settings.Readers).Select(reader => Task.Run(async () =>
+        var perReader = settings.ReadsPerRun / readers;
+        await Task.WhenAll(Enumerable.Range(0, readers).Select(reader => Task.Run(async () =>
         {
             var random = new Random(reader);
             var mine = new List<double>(perReader);

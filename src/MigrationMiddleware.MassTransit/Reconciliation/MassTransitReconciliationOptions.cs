@@ -7,13 +7,16 @@ public sealed class MassTransitReconciliationOptions
     /// <value>The default value is <c>migration-repairs</c>.</value>
     public string QueueName { get; set; } = "migration-repairs";
 
-    /// <summary>Gets or sets how many repairs one consumer instance applies at once.</summary>
-    /// <value>The default value is 8.</value>
-    public int ConcurrentMessageLimit { get; set; } = 8;
+    /// <summary>
+    /// Gets or sets how many repair messages one consumer instance handles at once. Concurrent messages are applied together in
+    /// batches, so a higher limit means larger batches, not more database connections.
+    /// </summary>
+    /// <value>The default value is 32.</value>
+    public int ConcurrentMessageLimit { get; set; } = 32;
 
     /// <summary>Gets or sets how many messages the broker sends one consumer instance ahead of its acknowledgements.</summary>
-    /// <value>The default value is 32.</value>
-    public int PrefetchCount { get; set; } = 32;
+    /// <value>The default value is 64.</value>
+    public int PrefetchCount { get; set; } = 64;
 
     /// <summary>Gets or sets how many times a failed repair is retried (exponentially spaced) before it goes to the error queue.</summary>
     /// <value>The default value is 5.</value>

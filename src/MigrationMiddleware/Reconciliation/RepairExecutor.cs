@@ -9,8 +9,10 @@ namespace MigrationMiddleware.Reconciliation;
 /// overwriting or deleting), with the same apply machinery as the write path. Duplicates, reordering and stale requests therefore
 /// all end in the right state. Names and keys are resolved only against the migration's EF models.
 /// </summary>
-internal sealed class RepairExecutor(MigrationRegistry registry)
+internal sealed class RepairExecutor(MigrationRegistry registry) : IAsyncDisposable
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Migration, StoreRole Source), RepairBatcher> _batchers = new();
+
     /// <exception cref="InvalidRepairRequestException">The request can never succeed.</exception>
     /// <exception cref="RepairFailedException">The repair failed this time; it may succeed later.</exception>
     public async Task<RepairOutcome> RepairAsync(
@@ -50,20 +52,29 @@ internal sealed class RepairExecutor(MigrationRegistry registry)
             return RepairOutcome.SkippedTargetIsAuthoritative;
         }
 
-        var result = await runtime.Applier.ApplyAsync(async: true, authoritative, [key], cancellationToken).ConfigureAwait(false);
+        var batcher = _batchers.GetOrAdd((runtime.Name, authoritative), k => new RepairBatcher(runtime, k.Source));
+        var error = await batcher.RepairAsync(key).WaitAsync(cancellationToken).ConfigureAwait(false);
         var tags = new KeyValuePair<string, object?>(MigrationTelemetry.MigrationTag, runtime.Name);
-        if (!result.Succeeded)
+        if (error is not null)
         {
             MigrationTelemetry.RepairsFailed.Add(1, tags);
             throw new RepairFailedException(
                 $"Migration '{runtime.Name}': repairing {entityType} {key.ValuesText} in the {MigrationTelemetry.StoreName(targetStore)} store failed; it will be tried again.",
-                result.Error);
+                error);
         }
 
         MigrationTelemetry.RepairsApplied.Add(1, tags);
         Log.RepairApplied(runtime.Logger, runtime.Name, 1, MigrationTelemetry.StoreName(targetStore));
         await runtime.Intents.CompleteNowAsync(PhaseRouting.Other(targetStore), intents, cancellationToken).ConfigureAwait(false);
         return RepairOutcome.Repaired;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var batcher in _batchers.Values)
+        {
+            await batcher.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     private static InvalidRepairRequestException Invalid(string reason, Exception? inner = null) =>

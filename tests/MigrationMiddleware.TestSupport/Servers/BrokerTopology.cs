@@ -24,7 +24,7 @@ public sealed class BrokerTopology : IAsyncDisposable
     public string ErrorQueueName => QueueName + "_error";
 
     /// <summary>Puts the bus on RabbitMQ, with the test's prefix; adds the repair consumer when <paramref name="consume"/>.</summary>
-    public void Configure(IBusRegistrationConfigurator bus, bool consume)
+    public void Configure(IBusRegistrationConfigurator bus, bool consume, Action<IRabbitMqBusFactoryConfigurator>? transport = null)
     {
         if (consume)
         {
@@ -39,6 +39,7 @@ public sealed class BrokerTopology : IAsyncDisposable
                 h.Password("guest");
             });
             rabbit.MessageTopology.SetEntityNameFormatter(new PrefixEntityNameFormatter(rabbit.MessageTopology.EntityNameFormatter, Prefix));
+            transport?.Invoke(rabbit);
             rabbit.ConfigureEndpoints(context);
         });
     }
