@@ -17,8 +17,8 @@ public sealed class ChildProcess : IDisposable
 
     public IReadOnlyCollection<string> Lines => _lines;
 
-    /// <summary>Starts <paramref name="project"/>'s built assembly (same configuration as the tests) with the given environment.</summary>
-    public static ChildProcess Start(string project, IReadOnlyDictionary<string, string> environment, bool captureOutput = true)
+    /// <summary>Starts <paramref name="project"/>'s built assembly (same configuration as the tests) with the given environment and arguments.</summary>
+    public static ChildProcess Start(string project, IReadOnlyDictionary<string, string> environment, bool captureOutput = true, params string[] arguments)
     {
         var tests = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var dll = Path.Combine(tests.Parent!.Parent!.FullName, project, tests.Name, project + ".dll");
@@ -28,6 +28,11 @@ public sealed class ChildProcess : IDisposable
             RedirectStandardError = captureOutput,
         };
         start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         foreach (var (name, value) in environment)
         {
             start.Environment[name] = value;

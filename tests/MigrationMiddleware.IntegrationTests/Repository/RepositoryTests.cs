@@ -3,6 +3,7 @@ using MigrationMiddleware.IntegrationTests.Infrastructure;
 using MigrationMiddleware.TestSupport;
 using MigrationMiddleware.Phases;
 using MigrationMiddleware.Repository;
+using MigrationMiddleware.ShadowReads;
 using Xunit;
 
 namespace MigrationMiddleware.IntegrationTests.Repository;
@@ -14,6 +15,7 @@ public abstract class RepositoryTests(StoreKind oldKind) : ShopStoresTest(oldKin
     public async Task Each_phase_routes_repository_reads_and_writes(MigrationPhase phase, string readStore, string[] writeOrder)
     {
         var host = await StartShopAsync(phase, builder: b => b.AddRepositories());
+        var comparisons = new ComparisonRecorder(host.Monitor);
         host.Commands.Clear();
         var customer = NewCustomer("Repo");
         await using (var scope = host.CreateScope())
@@ -31,7 +33,16 @@ public abstract class RepositoryTests(StoreKind oldKind) : ShopStoresTest(oldKin
             Assert.Single(await repository.ListAsync());
         }
 
-        Assert.Equal([readStore], host.Commands.StoresRead);
+        if (phase == MigrationPhase.ShadowRead)
+        {
+            // The caller's two reads come from the old store; the new store is read only by their background comparisons.
+            Assert.All(await comparisons.WaitForAsync(2), c => Assert.Equal(ShadowReadOutcome.Matched, c.Outcome));
+            Assert.Equal([readStore, "new"], host.Commands.StoresRead);
+        }
+        else
+        {
+            Assert.Equal([readStore], host.Commands.StoresRead);
+        }
     }
 
     [Fact]
