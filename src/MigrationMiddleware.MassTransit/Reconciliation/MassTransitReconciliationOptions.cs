@@ -11,12 +11,12 @@ public sealed class MassTransitReconciliationOptions
     /// Gets or sets how many repair messages one consumer instance handles at once. Concurrent messages are applied together in
     /// batches, so a higher limit means larger batches, not more database connections.
     /// </summary>
-    /// <value>The default value is 32.</value>
-    public int ConcurrentMessageLimit { get; set; } = 32;
+    /// <value>The default value is 128.</value>
+    public int ConcurrentMessageLimit { get; set; } = 128;
 
     /// <summary>Gets or sets how many messages the broker sends one consumer instance ahead of its acknowledgements.</summary>
-    /// <value>The default value is 64.</value>
-    public int PrefetchCount { get; set; } = 64;
+    /// <value>The default value is 256.</value>
+    public int PrefetchCount { get; set; } = 256;
 
     /// <summary>Gets or sets how many times a failed repair is retried (exponentially spaced) before it goes to the error queue.</summary>
     /// <value>The default value is 5.</value>

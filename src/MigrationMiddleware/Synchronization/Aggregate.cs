@@ -6,11 +6,17 @@ namespace MigrationMiddleware.Synchronization;
 /// <summary>Walks an aggregate: an entity entry with the owned entities reachable through ownership navigations.</summary>
 internal static class Aggregate
 {
-    /// <summary>Gets the ownership navigations of an entity type (from owner to owned), in a stable order.</summary>
-    public static IEnumerable<INavigation> OwnedNavigations(IEntityType entityType) =>
-        entityType.GetNavigations()
-            .Where(n => n.ForeignKey.IsOwnership && !n.IsOnDependent)
-            .OrderBy(n => n.Name, StringComparer.Ordinal);
+    private const string OwnedNavigationsAnnotation = "MigrationMiddleware:OwnedNavigations";
+
+    /// <summary>Gets the ownership navigations of an entity type (from owner to owned), in a stable order; computed once per model.</summary>
+    public static IReadOnlyList<INavigation> OwnedNavigations(IEntityType entityType) =>
+        entityType.GetOrAddRuntimeAnnotationValue(
+            OwnedNavigationsAnnotation,
+            static type => type!.GetNavigations()
+                .Where(n => n.ForeignKey.IsOwnership && !n.IsOnDependent)
+                .OrderBy(n => n.Name, StringComparer.Ordinal)
+                .ToArray(),
+            entityType);
 
     /// <summary>Gets the tracked owned entities behind one ownership navigation, ordered by primary key.</summary>
     public static List<EntityEntry> OwnedEntries(EntityEntry owner, INavigation navigation)

@@ -54,9 +54,10 @@ internal sealed class AggregateSnapshot
 
     private static void Add(EntityEntry entry, string prefix, List<(string, IProperty, object?)> values)
     {
+        var current = entry.CurrentValues;
         foreach (var property in entry.Metadata.GetProperties())
         {
-            values.Add((prefix + property.Name, property, entry.Property(property.Name).CurrentValue));
+            values.Add((prefix.Length == 0 ? property.Name : prefix + property.Name, property, current[property]));
         }
 
         foreach (var navigation in Aggregate.OwnedNavigations(entry.Metadata))

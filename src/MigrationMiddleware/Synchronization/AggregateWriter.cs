@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.ChangeTracking;
 using Microsoft.EntityFrameworkCore.Metadata;
@@ -13,7 +14,15 @@ namespace MigrationMiddleware.Synchronization;
 /// </summary>
 internal static class AggregateWriter
 {
-    public static void Upsert(MigratedEntity entity, StoreRole targetStore, EntityEntry source, DbContext target, EntityEntry? existing)
+    private const string CopyPlansAnnotation = "MigrationMiddleware:CopyPlans";
+
+    /// <param name="entity">The migrated entity type.</param>
+    /// <param name="targetStore">The store written to.</param>
+    /// <param name="source">The aggregate's root in the source context.</param>
+    /// <param name="target">The target context.</param>
+    /// <param name="existing">The aggregate's root as loaded from the target, if it exists there.</param>
+    /// <param name="adapt">Whether values are adapted to PostgreSQL (<see cref="ProviderValues.NeedsAdaptation"/> of the target).</param>
+    public static void Upsert(MigratedEntity entity, StoreRole targetStore, EntityEntry source, DbContext target, EntityEntry? existing, bool adapt)
     {
         if (entity.Mapping is { } mapping)
         {
@@ -23,9 +32,9 @@ internal static class AggregateWriter
 
         if (existing is null)
         {
-            var created = target.Entry(NewInstance(source, target, target.Model.FindEntityType(source.Metadata.Name)!));
+            var created = target.Entry(NewInstance(source, target.Model.FindEntityType(source.Metadata.Name)!, adapt));
             created.State = EntityState.Added;
-            CopyValues(source, created);
+            CopyValues(source, created, adapt);
             return;
         }
 
@@ -35,27 +44,22 @@ internal static class AggregateWriter
                 $"A row of '{entity.Name}' is a '{source.Metadata.DisplayName()}' in one store and a '{existing.Metadata.DisplayName()}' in the other; changing the type of an existing row is not supported.");
         }
 
-        CopyValues(source, existing);
+        CopyValues(source, existing, adapt);
     }
 
     public static void Remove(DbContext target, EntityEntry existing) => target.Remove(existing.Entity);
 
     /// <summary>Copies every property, shadow ones included, then the owned entities, matched by key.</summary>
-    private static void CopyValues(EntityEntry source, EntityEntry target)
+    private static void CopyValues(EntityEntry source, EntityEntry target, bool adapt)
     {
-        // By name: the two stores' models are different instances (and providers) even when they describe the same classes.
-        var adapt = ProviderValues.NeedsAdaptation(target.Context);
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var property in target.Metadata.GetProperties())
+        var sourceValues = source.CurrentValues;
+        var targetValues = target.CurrentValues;
+        foreach (var (targetProperty, sourceProperty, adaptable) in CopyPlan(source.Metadata, target.Metadata))
         {
-            if (source.Metadata.FindProperty(property.Name) is { } sourceProperty)
-            {
-                var value = source.CurrentValues[sourceProperty];
-                values[property.Name] = adapt ? ProviderValues.ForPostgreSql(property, value) : value;
-            }
+            var value = sourceValues[sourceProperty];
+            targetValues[targetProperty] = adapt && adaptable ? ProviderValues.ForPostgreSql(targetProperty, value) : value;
         }
 
-        target.CurrentValues.SetValues(values);
         foreach (var navigation in Aggregate.OwnedNavigations(target.Metadata))
         {
             var sourceNavigation = source.Metadata.FindNavigation(navigation.Name);
@@ -63,16 +67,31 @@ internal static class AggregateWriter
             var targetItems = Aggregate.OwnedEntries(target, navigation);
             if (navigation.IsCollection)
             {
-                CopyCollection(navigation, sourceItems, target, targetItems);
+                CopyCollection(navigation, sourceItems, target, targetItems, adapt);
             }
             else
             {
-                CopyReference(navigation, sourceItems.FirstOrDefault(), target, targetItems.FirstOrDefault());
+                CopyReference(navigation, sourceItems.FirstOrDefault(), target, targetItems.FirstOrDefault(), adapt);
             }
         }
     }
 
-    private static void CopyReference(INavigation navigation, EntityEntry? source, EntityEntry owner, EntityEntry? target)
+    /// <summary>
+    /// The target's properties paired with the source's properties of the same name: by name, because the two stores' models are
+    /// different instances (and providers) even when they describe the same classes. Computed once per pair of entity types.
+    /// </summary>
+    private static CopyStep[] CopyPlan(IEntityType source, IEntityType target) =>
+        target.GetOrAddRuntimeAnnotationValue(CopyPlansAnnotation, static _ => new ConcurrentDictionary<IEntityType, CopyStep[]>(), (object?)null)
+            .GetOrAdd(source, static (sourceType, targetType) =>
+                [
+                    .. targetType.GetProperties()
+                        .Select(p => (Target: p, Source: sourceType.FindProperty(p.Name)))
+                        .Where(p => p.Source is not null)
+                        .Select(p => new CopyStep(p.Target, p.Source!, ProviderValues.IsAdaptable(p.Target))),
+                ],
+                target);
+
+    private static void CopyReference(INavigation navigation, EntityEntry? source, EntityEntry owner, EntityEntry? target, bool adapt)
     {
         var reference = owner.Reference(navigation.Name);
         if (source is null)
@@ -87,14 +106,14 @@ internal static class AggregateWriter
 
         if (target is null)
         {
-            reference.CurrentValue = NewInstance(source, owner.Context, navigation.TargetEntityType);
+            reference.CurrentValue = NewInstance(source, navigation.TargetEntityType, adapt);
             target = reference.TargetEntry!;
         }
 
-        CopyValues(source, target);
+        CopyValues(source, target, adapt);
     }
 
-    private static void CopyCollection(INavigation navigation, List<EntityEntry> sources, EntityEntry owner, List<EntityEntry> targets)
+    private static void CopyCollection(INavigation navigation, List<EntityEntry> sources, EntityEntry owner, List<EntityEntry> targets, bool adapt)
     {
         var accessor = navigation.GetCollectionAccessor()!;
         var unmatched = targets.ToDictionary(Aggregate.KeyText, StringComparer.Ordinal);
@@ -102,14 +121,14 @@ internal static class AggregateWriter
         {
             if (unmatched.Remove(Aggregate.KeyText(source), out var target))
             {
-                CopyValues(source, target);
+                CopyValues(source, target, adapt);
                 continue;
             }
 
-            var item = NewInstance(source, owner.Context, navigation.TargetEntityType);
+            var item = NewInstance(source, navigation.TargetEntityType, adapt);
             accessor.Add(owner.Entity, item, forMaterialization: false);
             owner.DetectChanges();
-            CopyValues(source, owner.Context.Entry(item));
+            CopyValues(source, owner.Context.Entry(item), adapt);
         }
 
         foreach (var stale in unmatched.Values)
@@ -124,10 +143,10 @@ internal static class AggregateWriter
     }
 
     /// <summary>Creates an untracked instance holding the source's values, adapted to the target engine before it is tracked.</summary>
-    private static object NewInstance(EntityEntry source, DbContext target, IEntityType targetType)
+    private static object NewInstance(EntityEntry source, IEntityType targetType, bool adapt)
     {
         var instance = source.CurrentValues.ToObject();
-        if (ProviderValues.NeedsAdaptation(target))
+        if (adapt)
         {
             ProviderValues.AdaptInstance(targetType, instance);
         }
@@ -178,6 +197,8 @@ internal static class AggregateWriter
             }
         }
     }
+
+    private readonly record struct CopyStep(IProperty Target, IProperty Source, bool Adaptable);
 
     private static object? ReadMember(IPropertyBase property, object entity) =>
         property.PropertyInfo?.GetValue(entity)

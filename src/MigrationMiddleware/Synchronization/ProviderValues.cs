@@ -14,6 +14,12 @@ internal static class ProviderValues
 {
     public static bool NeedsAdaptation(DbContext target) => target.Database.ProviderName == GeneratedKeyPreparer.PostgreSqlProvider;
 
+    private const string ZonedAnnotation = "MigrationMiddleware:TimestampWithTimeZone";
+
+    /// <summary>Gets whether a value of <paramref name="property"/> may need adapting for PostgreSQL (a date and time type).</summary>
+    public static bool IsAdaptable(IProperty property) =>
+        (Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType) is var type && (type == typeof(DateTime) || type == typeof(DateTimeOffset));
+
     /// <summary>Returns the value to write to <paramref name="property"/> of a PostgreSQL store.</summary>
     public static object? ForPostgreSql(IProperty property, object? value) => value switch
     {
@@ -36,8 +42,7 @@ internal static class ProviderValues
     {
         foreach (var property in targetType.GetProperties())
         {
-            var type = Nullable.GetUnderlyingType(property.ClrType) ?? property.ClrType;
-            if (property.IsShadowProperty() || (type != typeof(DateTime) && type != typeof(DateTimeOffset)))
+            if (property.IsShadowProperty() || !IsAdaptable(property))
             {
                 continue;
             }
@@ -59,6 +64,9 @@ internal static class ProviderValues
     }
 
     private static bool IsZoned(IProperty property) =>
-        property.GetColumnType() is { } storeType
-        && (storeType.StartsWith("timestamp with time zone", StringComparison.OrdinalIgnoreCase) || storeType.StartsWith("timestamptz", StringComparison.OrdinalIgnoreCase));
+        property.GetOrAddRuntimeAnnotationValue(
+            ZonedAnnotation,
+            static p => p!.GetColumnType() is { } storeType
+                && (storeType.StartsWith("timestamp with time zone", StringComparison.OrdinalIgnoreCase) || storeType.StartsWith("timestamptz", StringComparison.OrdinalIgnoreCase)),
+            property);
 }

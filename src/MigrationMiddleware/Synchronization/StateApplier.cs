@@ -141,13 +141,14 @@ internal sealed class StateApplier(MigrationRuntime runtime)
             }
 
             var snapshots = batch.ToDictionary(k => k, k => sourceRows.TryGetValue(k, out var row) ? AggregateSnapshot.Capture(row) : null);
+            var adapt = ProviderValues.NeedsAdaptation(dst);
             foreach (var key in batch)
             {
                 var entity = runtime.Entities.FindByName(key.EntityName)!;
                 var existing = targetRows.GetValueOrDefault(key);
                 if (sourceRows.TryGetValue(key, out var row))
                 {
-                    AggregateWriter.Upsert(entity, target, row, dst, existing);
+                    AggregateWriter.Upsert(entity, target, row, dst, existing, adapt);
                 }
                 else if (existing is not null)
                 {

@@ -9,7 +9,7 @@ public sealed class MassTransitReconciliationOptionsTests
     public void Defaults_are_valid_and_documented()
     {
         var options = new MassTransitReconciliationOptions();
-        Assert.Equal(("migration-repairs", 32, 64, 5), (options.QueueName, options.ConcurrentMessageLimit, options.PrefetchCount, options.RetryLimit));
+        Assert.Equal(("migration-repairs", 128, 256, 5), (options.QueueName, options.ConcurrentMessageLimit, options.PrefetchCount, options.RetryLimit));
         Assert.Equal((TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(30), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(10)), (options.RetryMinInterval, options.RetryMaxInterval, options.RetryIntervalDelta, options.PublishTimeout));
         Assert.True(new MassTransitReconciliationOptionsValidator().Validate(null, options).Succeeded);
     }
