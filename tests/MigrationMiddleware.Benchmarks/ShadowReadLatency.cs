@@ -40,6 +40,15 @@ internal static class ShadowReadLatency
             var compared = 0;
             host.Services.GetRequiredService<IMigrationMonitor>().ShadowComparisonCompleted += (_, _) => Interlocked.Increment(ref compared);
 
+            // Warm-up: one unrecorded round in each phase.
+            foreach (var phase in new[] { MigrationPhase.OldOnly, MigrationPhase.ShadowRead })
+            {
+                await BenchmarkHost.SetPhaseAsync(host, phase);
+                await ReadAsync(host, settings, readers);
+            }
+
+            await WhenComparisonsDoneAsync(comparer);
+            compared = 0;
             var p50 = new Dictionary<MigrationPhase, List<double>> { [MigrationPhase.OldOnly] = [], [MigrationPhase.ShadowRead] = [] };
             var p99 = new Dictionary<MigrationPhase, List<double>> { [MigrationPhase.OldOnly] = [], [MigrationPhase.ShadowRead] = [] };
             for (var repetition = 0; repetition < settings.Repetitions; repetition++)
@@ -51,10 +60,7 @@ internal static class ShadowReadLatency
                     var latencies = await ReadAsync(host, settings, readers);
                     p50[phase].Add(Statistics.Percentile(latencies, 50));
                     p99[phase].Add(Statistics.Percentile(latencies, 99));
-                    while (comparer.InFlight > 0)
-                    {
-                        await Task.Delay(10);
-                    }
+                    await WhenComparisonsDoneAsync(comparer);
 
                     log.WriteLine($"  shadow-read {readers} caller(s) {phase,-10} p50 {p50[phase][^1]:0.000} ms  p99 {p99[phase][^1]:0.000} ms");
                 }
@@ -83,6 +89,15 @@ internal static class ShadowReadLatency
         finally
         {
             await BenchmarkHost.StopAsync(host);
+        }
+    }
+
+    /// <summary>Waits until the background comparisons started by the last round have finished, so they do not slow the next round.</summary>
+    private static async Task WhenComparisonsDoneAsync(ShadowReadComparer comparer)
+    {
+        while (comparer.InFlight > 0)
+        {
+            await Task.Delay(10);
         }
     }
 
