@@ -38,9 +38,14 @@ step "starting RabbitMQ"
 if ! rabbitmq-diagnostics -q ping >/dev/null 2>&1; then
   rabbitmq-server -detached >/dev/null 2>&1 || true
 fi
+# await_startup gives up at once while the Erlang node is not yet registered, so poll until the node answers first.
+for _ in $(seq 1 120); do rabbitmq-diagnostics -q ping >/dev/null 2>&1 && break; sleep 1; done
 rabbitmqctl -q await_startup --timeout 120 >/dev/null 2>&1 || true
 # A previous run may have left the broker application stopped (fault tests stop and start it).
 rabbitmq-diagnostics -q check_running >/dev/null 2>&1 || rabbitmqctl -q start_app >/dev/null 2>&1 || true
-rabbitmq-diagnostics -q check_running >/dev/null 2>&1 || fail "RabbitMQ is not running"
+if ! rabbitmq-diagnostics -q check_running >/dev/null 2>&1; then
+  tail -n 20 /var/log/rabbitmq/*.log >&2 2>/dev/null || true
+  fail "RabbitMQ is not running"
+fi
 rabbitmq-diagnostics -q check_port_connectivity >/dev/null 2>&1 || fail "RabbitMQ is not accepting AMQP connections"
 
