@@ -43,12 +43,15 @@ internal sealed class RowImage
     public static RowImage FromInstance(DbContext context, IEntityType entityType, object entity)
     {
         var entry = context.Entry(entity);
-        if (entry.State != EntityState.Detached)
-        {
-            return FromEntry(entry);
-        }
+        return entry.State != EntityState.Detached ? FromEntry(entry) : FromUntracked(entityType, entity);
+    }
 
-        var actualType = context.Model.FindRuntimeEntityType(entity.GetType()) is { } runtime && runtime.GetRootType() == entityType.GetRootType() ? runtime : entityType;
+    /// <summary>Images an entity no context tracks, from its CLR members; its shadow properties are recorded as unknown.</summary>
+    public static RowImage FromUntracked(IEntityType entityType, object entity)
+    {
+        var actualType = entity.GetType() == entityType.ClrType
+            ? entityType
+            : entityType.Model.FindRuntimeEntityType(entity.GetType()) is { } runtime && runtime.GetRootType() == entityType.GetRootType() ? runtime : entityType;
         var image = new RowImage(actualType);
         image.AddInstance(actualType, entity, string.Empty);
         return image;

@@ -9,20 +9,20 @@ namespace MigrationMiddleware.ShadowReads;
 
 /// <summary>
 /// Runs an application's LINQ query against another context of the same model: every entity query root is rebuilt for the
-/// other context's model and query provider, and the query runs with tracking so shadow and owned values can be compared.
+/// other context's model and query provider. It runs with tracking when shadow values must be compared, untracked otherwise.
 /// The query's captured values stay parameters, so EF translates it for the other engine as for the first.
 /// </summary>
 internal static class QueryRebaser
 {
-    private static readonly ConcurrentDictionary<Type, Func<DbContext, Expression, CancellationToken, Task<List<object>>>> Runners = new();
+    private static readonly ConcurrentDictionary<Type, Func<DbContext, Expression, bool, CancellationToken, Task<List<object>>>> Runners = new();
 
-    public static Task<List<object>> ExecuteAsync(DbContext target, Type elementType, Expression expression, CancellationToken cancellationToken)
+    public static Task<List<object>> ExecuteAsync(DbContext target, Type elementType, Expression expression, bool tracking, CancellationToken cancellationToken)
     {
         var runner = Runners.GetOrAdd(elementType, static type =>
             typeof(QueryRebaser).GetMethod(nameof(RunAsync), System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Static)!
                 .MakeGenericMethod(type)
-                .CreateDelegate<Func<DbContext, Expression, CancellationToken, Task<List<object>>>>());
-        return runner(target, expression, cancellationToken);
+                .CreateDelegate<Func<DbContext, Expression, bool, CancellationToken, Task<List<object>>>>());
+        return runner(target, expression, tracking, cancellationToken);
     }
 
     /// <summary>Gets whether a query can be run elsewhere: its roots are plain entity sets (not raw SQL or functions).</summary>
@@ -33,12 +33,13 @@ internal static class QueryRebaser
         return finder.Roots > 0 && !finder.HasOtherRoots;
     }
 
-    private static async Task<List<object>> RunAsync<TEntity>(DbContext target, Expression expression, CancellationToken cancellationToken)
+    private static async Task<List<object>> RunAsync<TEntity>(DbContext target, Expression expression, bool tracking, CancellationToken cancellationToken)
         where TEntity : class
     {
         var provider = target.GetService<IAsyncQueryProvider>();
         var rebased = new RootRebaser(target.Model, provider).Visit(expression);
-        var results = await provider.CreateQuery<TEntity>(rebased).AsTracking().ToListAsync(cancellationToken).ConfigureAwait(false);
+        var query = provider.CreateQuery<TEntity>(rebased);
+        var results = await (tracking ? query.AsTracking() : query.AsNoTracking()).ToListAsync(cancellationToken).ConfigureAwait(false);
         return results.ConvertAll(static r => (object)r);
     }
 

@@ -93,7 +93,11 @@ internal sealed class ShadowReadComparer : IAsyncDisposable
     }
 
     /// <summary>Compares a query's authoritative results with the same query on the other store. The caller holds a slot.</summary>
-    public void StartQuery(StoreRole authoritative, string entityName, Type elementType, Expression expression, Dictionary<EntityKey, RowImage> authoritativeRows) =>
+    /// <remarks>
+    /// With <paramref name="tracked"/> the other store is queried with tracking, so shadow values are compared; without, the
+    /// caller's results carried none, and the other store is queried untracked.
+    /// </remarks>
+    public void StartQuery(StoreRole authoritative, string entityName, Type elementType, Expression expression, Dictionary<EntityKey, RowImage> authoritativeRows, bool tracked) =>
         Start(entityName, async cancellationToken =>
         {
             var secondary = PhaseRouting.Other(authoritative);
@@ -101,14 +105,22 @@ internal sealed class ShadowReadComparer : IAsyncDisposable
             await using (lease.ConfigureAwait(false))
             {
                 var started = Stopwatch.GetTimestamp();
-                var results = await QueryRebaser.ExecuteAsync(lease.Context, elementType, expression, cancellationToken).ConfigureAwait(false);
+                var results = await QueryRebaser.ExecuteAsync(lease.Context, elementType, expression, tracked, cancellationToken).ConfigureAwait(false);
                 RecordReadDuration(secondary, authoritative: false, started);
                 var entity = _runtime.Entities.FindByName(entityName)!;
+                var entityType = lease.Context.Model.FindEntityType(elementType)!;
                 var secondaryRows = new Dictionary<EntityKey, RowImage>();
                 foreach (var result in results)
                 {
-                    var entry = lease.Context.Entry(result);
-                    secondaryRows[entity.CreateKey(KeyValues.PrimaryKey(entry))] = RowImage.FromEntry(entry);
+                    if (tracked)
+                    {
+                        var entry = lease.Context.Entry(result);
+                        secondaryRows[entity.CreateKey(KeyValues.PrimaryKey(entry))] = RowImage.FromEntry(entry);
+                    }
+                    else
+                    {
+                        secondaryRows[entity.CreateKey(KeyValues.PrimaryKey(entityType, result))] = RowImage.FromUntracked(entityType, result);
+                    }
                 }
 
                 return await ConfirmAsync(authoritative, _rows.Compare(authoritativeRows, secondaryRows), authoritativeRows, cancellationToken).ConfigureAwait(false);

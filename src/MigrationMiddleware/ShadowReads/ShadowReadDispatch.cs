@@ -42,13 +42,24 @@ internal static class ShadowReadDispatch
 
         try
         {
+            // Untracked results carry no shadow values; the other store is then read untracked too, which costs it less.
             var images = new Dictionary<EntityKey, RowImage>();
+            var tracked = false;
             foreach (var result in results)
             {
-                images[entity.CreateKey(KeyOf(context, entityType, result))] = RowImage.FromInstance(context, entityType, result);
+                var entry = context.Entry(result);
+                if (entry.State != EntityState.Detached)
+                {
+                    tracked = true;
+                    images[entity.CreateKey(KeyValues.PrimaryKey(entry))] = RowImage.FromEntry(entry);
+                }
+                else
+                {
+                    images[entity.CreateKey(KeyValues.PrimaryKey(entityType, result))] = RowImage.FromUntracked(entityType, result);
+                }
             }
 
-            comparer.StartQuery(binding.Store, entity.Name, elementType, expression, images);
+            comparer.StartQuery(binding.Store, entity.Name, elementType, expression, images, tracked);
         }
         catch (Exception ex) when (ex is NotSupportedException or InvalidOperationException)
         {
@@ -87,17 +98,4 @@ internal static class ShadowReadDispatch
         MigrationContextExtension.Find(context) is { IsInternal: false } extension
             ? extension.Bindings.FirstOrDefault(b => b.Runtime.Definition.SharesModel)
             : null;
-
-    private static object?[] KeyOf(DbContext context, IEntityType entityType, object entity)
-    {
-        var entry = context.Entry(entity);
-        if (entry.State != EntityState.Detached)
-        {
-            return KeyValues.PrimaryKey(entry);
-        }
-
-        return [.. entityType.FindPrimaryKey()!.Properties.Select(p => p.IsShadowProperty()
-            ? throw new NotSupportedException($"'{entityType.DisplayName()}' has a shadow key, which an untracked result does not carry; query it with tracking to compare it")
-            : p.GetGetter().GetClrValue(entity))];
-    }
 }

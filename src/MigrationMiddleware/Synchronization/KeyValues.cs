@@ -10,6 +10,13 @@ internal static class KeyValues
     public static object?[] PrimaryKey(EntityEntry entry) =>
         entry.Metadata.FindPrimaryKey()!.Properties.Select(p => entry.Property(p.Name).CurrentValue).ToArray();
 
+    /// <summary>Reads the primary key of an entity no context tracks, from its CLR members.</summary>
+    /// <exception cref="NotSupportedException">The key has a shadow property, which an untracked instance does not carry.</exception>
+    public static object?[] PrimaryKey(IEntityType entityType, object entity) =>
+        [.. entityType.FindPrimaryKey()!.Properties.Select(p => p.IsShadowProperty()
+            ? throw new NotSupportedException($"'{entityType.DisplayName()}' has a shadow key, which an untracked result does not carry; query it with tracking to compare it")
+            : p.GetGetter().GetClrValue(entity))];
+
     /// <summary>
     /// Gets the primary key of the aggregate root that owns <paramref name="entry"/>, climbing ownership links through the
     /// owned entities' foreign key values, and the root's entity type.

@@ -17,6 +17,8 @@ public sealed class BenchmarkHarnessTests : IDisposable
         {
             "oldonly_vs_plain", "deferred_vs_oldonly", "deferred_without_intents_vs_oldonly", "inline_vs_oldonly", "inline_without_intents_vs_oldonly",
         }.Select(name => $"write.{name}.batch{batch}")),
+        "shadow_read.p50_vs_oldonly.paced",
+        "shadow_read.p99_vs_oldonly.paced",
         "shadow_read.p50_vs_oldonly.one_caller",
         "shadow_read.p99_vs_oldonly.one_caller",
         "shadow_read.p50_vs_oldonly.saturated",
