@@ -46,6 +46,15 @@ internal sealed class RowImage
         return entry.State != EntityState.Detached ? FromEntry(entry) : FromUntracked(entityType, entity);
     }
 
+    /// <summary>
+    /// Reads the key of an entity a query returned and images it: from <paramref name="entry"/> when that is tracked (shadow values
+    /// included), else from its CLR members.
+    /// </summary>
+    public static (object?[] Key, RowImage Image) Capture(EntityEntry? entry, IEntityType entityType, object entity) =>
+        entry is { State: not EntityState.Detached }
+            ? (KeyValues.PrimaryKey(entry), FromEntry(entry))
+            : (KeyValues.PrimaryKey(entityType, entity), FromUntracked(entityType, entity));
+
     /// <summary>Images an entity no context tracks, from its CLR members; its shadow properties are recorded as unknown.</summary>
     public static RowImage FromUntracked(IEntityType entityType, object entity)
     {

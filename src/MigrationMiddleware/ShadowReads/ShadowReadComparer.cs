@@ -112,15 +112,8 @@ internal sealed class ShadowReadComparer : IAsyncDisposable
                 var secondaryRows = new Dictionary<EntityKey, RowImage>();
                 foreach (var result in results)
                 {
-                    if (tracked)
-                    {
-                        var entry = lease.Context.Entry(result);
-                        secondaryRows[entity.CreateKey(KeyValues.PrimaryKey(entry))] = RowImage.FromEntry(entry);
-                    }
-                    else
-                    {
-                        secondaryRows[entity.CreateKey(KeyValues.PrimaryKey(entityType, result))] = RowImage.FromUntracked(entityType, result);
-                    }
+                    var (key, image) = RowImage.Capture(tracked ? lease.Context.Entry(result) : null, entityType, result);
+                    secondaryRows[entity.CreateKey(key)] = image;
                 }
 
                 return await ConfirmAsync(authoritative, _rows.Compare(authoritativeRows, secondaryRows), authoritativeRows, cancellationToken).ConfigureAwait(false);

@@ -48,15 +48,9 @@ internal static class ShadowReadDispatch
             foreach (var result in results)
             {
                 var entry = context.Entry(result);
-                if (entry.State != EntityState.Detached)
-                {
-                    tracked = true;
-                    images[entity.CreateKey(KeyValues.PrimaryKey(entry))] = RowImage.FromEntry(entry);
-                }
-                else
-                {
-                    images[entity.CreateKey(KeyValues.PrimaryKey(entityType, result))] = RowImage.FromUntracked(entityType, result);
-                }
+                tracked |= entry.State != EntityState.Detached;
+                var (key, image) = RowImage.Capture(entry, entityType, result);
+                images[entity.CreateKey(key)] = image;
             }
 
             comparer.StartQuery(binding.Store, entity.Name, elementType, expression, images, tracked);
